@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IIdentityRegistry} from "./IIdentityRegistry.sol";
+
+/**
+ * @title IdentityRegistry
+ * @notice Maps investor wallets to country, investor class and KYC expiry. One registry can be
+ * shared by many tokens, like the ERC-3643 identity registry.
+ * @dev Country is the ISO 3166-1 numeric code (344 HK, 702 SG, 840 US, 156 CN, 276 DE).
+ * Investor class: 0 retail, 1 professional, 2 accredited, 3 institutional.
+ */
+contract IdentityRegistry is AccessControl, IIdentityRegistry {
+    /// @notice Role allowed to register, update and remove investors.
+    bytes32 public constant AGENT_ROLE = keccak256("AGENT_ROLE");
+
+    /// @notice Highest valid investor class (institutional).
+    uint8 public constant MAX_INVESTOR_CLASS = 3;
+
+    /// @notice Highest valid ISO 3166-1 numeric country code.
+    uint16 public constant MAX_COUNTRY = 999;
+
+    /// @notice What the registry knows about one wallet.
+    struct Identity {
+        uint16 country;
+        uint8 investorClass;
+        uint64 kycExpiry;
+        bool registered;
+    }
+
+    mapping(address wallet => Identity) private _identities;
+    uint256 private _investorCount;
+
+    /// @notice Emitted when a wallet is registered.
+    event InvestorRegistered(address indexed wallet, uint16 country, uint8 investorClass, uint64 kycExpiry);
+    /// @notice Emitted when a registered wallet's data changes.
+    event InvestorUpdated(address indexed wallet, uint16 country, uint8 investorClass, uint64 kycExpiry);
+    /// @notice Emitted when a wallet is removed.
+    event InvestorRemoved(address indexed wallet);
+
+    /// @dev The wallet is already registered.
+    error IdentityAlreadyRegistered(address wallet);
+    /// @dev The wallet is not registered.
+    error IdentityNotRegistered(address wallet);
+    /// @dev The wallet is the zero address.
+    error InvalidWallet(address wallet);
+    /// @dev The investor class is above {MAX_INVESTOR_CLASS}.
+    error InvalidInvestorClass(uint8 investorClass);
+    /// @dev The country code is 0 or above {MAX_COUNTRY}.
+    error InvalidCountry(uint16 country);
+    /// @dev The arrays of a batch call have different lengths.
+    error LengthMismatch(uint256 expected, uint256 given);
+
+    /**
+     * @notice Deploys the registry.
+     * @param admin Receives DEFAULT_ADMIN_ROLE and AGENT_ROLE.
+     */
+    constructor(address admin) {
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(AGENT_ROLE, admin);
+    }
+
+    /**
+     * @notice Registers a new investor wallet.
+     * @dev Agent only. Emits {InvestorRegistered}.
+     * @param wallet Investor wallet (not zero, not yet registered).
+     * @param country ISO 3166-1 numeric country code, 1..999.
+     * @param investorClass 0 retail, 1 professional, 2 accredited, 3 institutional.
+     * @param kycExpiry Unix time at which the KYC check expires.
+     */
+    function registerInvestor(address wallet, uint16 country, uint8 investorClass, uint64 kycExpiry)
+        external
+        onlyRole(AGENT_ROLE)
+    {
+        _register(wallet, country, investorClass, kycExpiry);
+    }
+
+    /**
+     * @notice Registers many investor wallets in one transaction.
+     * @dev Agent only. All four arrays must have the same length ({LengthMismatch}); any invalid
+     * entry reverts the whole batch. Emits one {InvestorRegistered} per wallet.
+     * @param wallets Investor wallets.
+     * @param countries ISO 3166-1 numeric country codes.
+     * @param classes Investor classes.
+     * @param kycExpiries KYC expiry times.
+     */
+    function batchRegisterInvestors(
+        address[] calldata wallets,
+        uint16[] calldata countries,
+        uint8[] calldata classes,
+        uint64[] calldata kycExpiries
+    ) external onlyRole(AGENT_ROLE) {
+        uint256 n = wallets.length;
+        if (countries.length != n) revert LengthMismatch(n, countries.length);
+        if (classes.length != n) revert LengthMismatch(n, classes.length);
+        if (kycExpiries.length != n) revert LengthMismatch(n, kycExpiries.length);
+        for (uint256 i = 0; i < n; ++i) {
+            _register(wallets[i], countries[i], classes[i], kycExpiries[i]);
+        }
+    }
+
+    /**
+     * @notice Updates a registered investor's country, class and KYC expiry.
+     * @dev Agent only. Emits {InvestorUpdated}.
+     * @param wallet Registered investor wallet.
+     * @param country ISO 3166-1 numeric country code, 1..999.
+     * @param investorClass 0 retail, 1 professional, 2 accredited, 3 institutional.
+     * @param kycExpiry Unix time at which the KYC check expires.
+     */
+    function updateInvestor(address wallet, uint16 country, uint8 investorClass, uint64 kycExpiry)
+        external
+        onlyRole(AGENT_ROLE)
+    {
+        if (!_identities[wallet].registered) revert IdentityNotRegistered(wallet);
+        _validate(country, investorClass);
+        _identities[wallet] = Identity(country, investorClass, kycExpiry, true);
+        emit InvestorUpdated(wallet, country, investorClass, kycExpiry);
+    }
+
+    /**
+     * @notice Removes a registered investor; the wallet is no longer verified.
+     * @dev Agent only. Emits {InvestorRemoved}.
+     * @param wallet Registered investor wallet.
+     */
+    function removeInvestor(address wallet) external onlyRole(AGENT_ROLE) {
+        if (!_identities[wallet].registered) revert IdentityNotRegistered(wallet);
+        delete _identities[wallet];
+        --_investorCount;
+        emit InvestorRemoved(wallet);
+    }
+
+    /**
+     * @notice Whether `wallet` is registered and its KYC has not expired.
+     * @param wallet The wallet to check.
+     * @return True if registered and `kycExpiry > block.timestamp`.
+     */
+    function isVerified(address wallet) external view override returns (bool) {
+        Identity storage id = _identities[wallet];
+        return id.registered && id.kycExpiry > block.timestamp;
+    }
+
+    /**
+     * @notice Everything the registry holds about `wallet` (all zero if unregistered).
+     * @param wallet The wallet to look up.
+     * @return The wallet's identity record.
+     */
+    function identityOf(address wallet) external view returns (Identity memory) {
+        return _identities[wallet];
+    }
+
+    /**
+     * @notice Number of registered wallets.
+     * @return The count of registered wallets.
+     */
+    function investorCount() external view returns (uint256) {
+        return _investorCount;
+    }
+
+    function _register(address wallet, uint16 country, uint8 investorClass, uint64 kycExpiry) private {
+        if (wallet == address(0)) revert InvalidWallet(wallet);
+        if (_identities[wallet].registered) revert IdentityAlreadyRegistered(wallet);
+        _validate(country, investorClass);
+        _identities[wallet] = Identity(country, investorClass, kycExpiry, true);
+        ++_investorCount;
+        emit InvestorRegistered(wallet, country, investorClass, kycExpiry);
+    }
+
+    function _validate(uint16 country, uint8 investorClass) private pure {
+        if (country == 0 || country > MAX_COUNTRY) revert InvalidCountry(country);
+        if (investorClass > MAX_INVESTOR_CLASS) revert InvalidInvestorClass(investorClass);
+    }
+}

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {RevenueShareToken} from "../token/RevenueShareToken.sol";
+
+/**
+ * @title PrimaryOffering
+ * @notice Fixed-price primary sale of a {RevenueShareToken} for a stablecoin. Payments are held
+ * in escrow; if the soft cap is reached they go to the issuer's treasury, otherwise every buyer
+ * can get a full refund.
+ * @dev The offering needs the token's AGENT_ROLE to mint and burn. Tokens are minted at purchase.
+ */
+contract PrimaryOffering is AccessControl, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    /// @notice Sale terms. Amounts are in payment-token units; `price` is per whole token (1e18).
+    struct Terms {
+        uint256 price;
+        uint64 start;
+        uint64 end;
+        uint256 softCap;
+        uint256 hardCap;
+        uint256 minPurchase;
+        uint256 maxPurchase;
+    }
+
+    /// @notice Sale state.
+    enum Status {
+        Active,
+        Succeeded,
+        Failed
+    }
+
+    uint256 private constant ONE_TOKEN = 1e18;
+
+    Terms private _terms;
+
+    /// @notice The token sold.
+    RevenueShareToken public immutable token;
+    /// @notice The stablecoin buyers pay with.
+    IERC20 public immutable paymentToken;
+    /// @notice Receiver of the proceeds if the sale succeeds.
+    address public immutable treasury;
+
+    /// @notice Current sale state.
+    Status public status;
+    /// @notice Payment-token units raised (not reduced by refunds).
+    uint256 public raised;
+    /// @notice Payment-token units refunded so far.
+    uint256 public totalRefunded;
+    /// @notice Number of distinct buyers (not reduced by refunds).
+    uint256 public buyerCount;
+    /// @notice Payment-token units paid by a buyer (zeroed on refund).
+    mapping(address buyer => uint256) public paidOf;
+    /// @notice Tokens bought by a buyer (zeroed on refund).
+    mapping(address buyer => uint256) public tokensOf;
+
+    /// @notice Emitted for every purchase.
+    event TokensPurchased(address indexed buyer, uint256 payment, uint256 tokens);
+    /// @notice Emitted once when the sale is finalized.
+    event OfferingFinalized(bool succeeded, uint256 raised);
+    /// @notice Emitted for every refund.
+    event Refunded(address indexed buyer, uint256 payment, uint256 tokens);
+
+    /// @dev Price is zero.
+    error InvalidPrice(uint256 price);
+    /// @dev The sale window is empty (`end <= start`).
+    error InvalidSaleWindow(uint64 start, uint64 end);
+    /// @dev The hard cap is zero.
+    error InvalidHardCap(uint256 hardCap);
+    /// @dev The soft cap is above the hard cap.
+    error SoftCapAboveHardCap(uint256 softCap, uint256 hardCap);
+    /// @dev The per-investor maximum is zero.
+    error InvalidMaxPurchase(uint256 maxPurchase);
+    /// @dev The per-purchase minimum is above the per-investor maximum.
+    error MinPurchaseAboveMaxPurchase(uint256 minPurchase, uint256 maxPurchase);
+    /// @dev A constructor address argument is zero.
+    error InvalidAddress(string what);
+
+    /// @dev Outside `[start, end)` or already finalized.
+    error SaleNotOpen(uint64 start, uint64 end, uint256 currentTime);
+    /// @dev The buyer is not verified by the token's identity registry.
+    error BuyerNotVerified(address buyer);
+    /// @dev The payment is below the per-purchase minimum.
+    error BelowMinimumPurchase(uint256 payment, uint256 minimum);
+    /// @dev The buyer's cumulative payment would exceed the per-investor maximum.
+    error AboveMaximumPurchase(uint256 cumulative, uint256 maximum);
+    /// @dev The raise would exceed the hard cap.
+    error HardCapExceeded(uint256 raisedAfter, uint256 hardCap);
+    /// @dev The payment buys less than one token unit.
+    error PaymentTooSmall(uint256 payment, uint256 price);
+    /// @dev Finalize before `end` while the hard cap is not reached.
+    error SaleStillOpen();
+    /// @dev The sale is already finalized.
+    error AlreadyFinalized();
+    /// @dev Refunds only exist after a failed sale.
+    error RefundsNotAvailable();
+    /// @dev The caller has no payment to refund.
+    error NothingToRefund(address buyer);
+
+    /**
+     * @notice Deploys the offering and validates its terms.
+     * @param terms_ Sale terms.
+     * @param admin Receives DEFAULT_ADMIN_ROLE (may finalize).
+     * @param token_ The token sold; grant this contract its AGENT_ROLE.
+     * @param paymentToken_ The stablecoin buyers pay with.
+     * @param treasury_ Receiver of the proceeds.
+     */
+    constructor(
+        Terms memory terms_,
+        address admin,
+        RevenueShareToken token_,
+        IERC20 paymentToken_,
+        address treasury_
+    ) {
+        if (terms_.price == 0) revert InvalidPrice(terms_.price);
+        if (terms_.end <= terms_.start) revert InvalidSaleWindow(terms_.start, terms_.end);
+        if (terms_.hardCap == 0) revert InvalidHardCap(terms_.hardCap);
+        if (terms_.softCap > terms_.hardCap) revert SoftCapAboveHardCap(terms_.softCap, terms_.hardCap);
+        if (terms_.maxPurchase == 0) revert InvalidMaxPurchase(terms_.maxPurchase);
+        if (terms_.minPurchase > terms_.maxPurchase) {
+            revert MinPurchaseAboveMaxPurchase(terms_.minPurchase, terms_.maxPurchase);
+        }
+        if (admin == address(0)) revert InvalidAddress("admin");
+        if (address(token_) == address(0)) revert InvalidAddress("token");
+        if (address(paymentToken_) == address(0)) revert InvalidAddress("paymentToken");
+        if (treasury_ == address(0)) revert InvalidAddress("treasury");
+
+        _terms = terms_;
+        token = token_;
+        paymentToken = paymentToken_;
+        treasury = treasury_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    /**
+     * @notice Buys tokens for `payment` units of the payment token (approve first).
+     * @dev Tokens = payment * 1e18 / price, minted to the caller at once; the payment stays in
+     * escrow until {finalize}. Emits {TokensPurchased}.
+     * @param payment Payment-token units to pay.
+     * @return tokens Token units minted (18 decimals).
+     */
+    function buy(uint256 payment) external nonReentrant returns (uint256 tokens) {
+        Terms memory t = _terms;
+        if (status != Status.Active || block.timestamp < t.start || block.timestamp >= t.end) {
+            revert SaleNotOpen(t.start, t.end, block.timestamp);
+        }
+        if (!token.identityRegistry().isVerified(msg.sender)) revert BuyerNotVerified(msg.sender);
+        if (payment < t.minPurchase) revert BelowMinimumPurchase(payment, t.minPurchase);
+        uint256 paidBefore = paidOf[msg.sender];
+        uint256 cumulative = paidBefore + payment;
+        if (cumulative > t.maxPurchase) revert AboveMaximumPurchase(cumulative, t.maxPurchase);
+        uint256 raisedAfter = raised + payment;
+        if (raisedAfter > t.hardCap) revert HardCapExceeded(raisedAfter, t.hardCap);
+        tokens = payment * ONE_TOKEN / t.price;
+        if (tokens == 0) revert PaymentTooSmall(payment, t.price);
+
+        if (paidBefore == 0) ++buyerCount;
+        paidOf[msg.sender] = cumulative;
+        tokensOf[msg.sender] += tokens;
+        raised = raisedAfter;
+        emit TokensPurchased(msg.sender, payment, tokens);
+
+        paymentToken.safeTransferFrom(msg.sender, address(this), payment);
+        token.mint(msg.sender, tokens);
+    }
+
+    /**
+     * @notice Closes the sale: proceeds to the treasury if the soft cap is met, else refunds open.
+     * @dev Admin only; after `end` or once the hard cap is reached; once only.
+     * Emits {OfferingFinalized}.
+     */
+    function finalize() external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
+        if (status != Status.Active) revert AlreadyFinalized();
+        uint256 raised_ = raised;
+        if (block.timestamp < _terms.end && raised_ < _terms.hardCap) revert SaleStillOpen();
+        bool succeeded = raised_ >= _terms.softCap;
+        status = succeeded ? Status.Succeeded : Status.Failed;
+        emit OfferingFinalized(succeeded, raised_);
+        if (succeeded && raised_ > 0) paymentToken.safeTransfer(treasury, raised_);
+    }
+
+    /**
+     * @notice Returns the caller's full payment after a failed sale and burns the tokens bought.
+     * @dev The caller must still hold the tokens bought. Emits {Refunded}.
+     */
+    function refund() external nonReentrant {
+        if (status != Status.Failed) revert RefundsNotAvailable();
+        uint256 payment = paidOf[msg.sender];
+        if (payment == 0) revert NothingToRefund(msg.sender);
+        uint256 tokens = tokensOf[msg.sender];
+
+        paidOf[msg.sender] = 0;
+        tokensOf[msg.sender] = 0;
+        totalRefunded += payment;
+        emit Refunded(msg.sender, payment, tokens);
+
+        token.burn(msg.sender, tokens);
+        paymentToken.safeTransfer(msg.sender, payment);
+    }
+
+    /**
+     * @notice The sale terms.
+     * @return The terms as set at deployment.
+     */
+    function terms() external view returns (Terms memory) {
+        return _terms;
+    }
+}

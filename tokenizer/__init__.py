@@ -1,0 +1,1 @@
+"""Tokenise the future revenue of real-world assets on an EVM chain."""
