@@ -51,7 +51,6 @@ HINTS: dict[str, str] = {
     "BuyerNotVerified": "the buyer is not a verified investor (register the wallet first)",
     "PeriodOutOfSequence": "revenue periods must be distributed in order, without gaps or repeats",
     "NoHolders": "there are no token holders to distribute to yet",
-    "ZeroAmount": "the amount must be greater than zero",
     "NothingToClaim": "there is no revenue to claim for this holder",
     "EnforcedPause": "the token is paused",
     "TermMatured": "the revenue term has ended; transfers are closed, claims still work",
@@ -117,6 +116,8 @@ def _abi_type(item: dict[str, Any]) -> str:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, str) and len(value) == 42 and value.startswith("0x"):
+        return str(to_checksum_address(value))
     if isinstance(value, bytes):
         return "0x" + value.hex()
     return str(value)
@@ -364,6 +365,35 @@ class Chain:
             name, text = self.decoder.decode(data)
             raise TransactionReverted(action, text if data else str(exc), name) from exc
 
+    def read_many(self, contract: Contract, function: str, args: Sequence[Sequence[Any]]) -> list[Any]:
+        """Call one view function with many argument lists in JSON-RPC batches."""
+        abi = next(
+            i
+            for i in contract.abi
+            if i.get("type") == "function"
+            and i["name"] == function
+            and len(i["inputs"]) == len(args[0] if args else [])
+        )
+        types = [_abi_type(o) for o in abi["outputs"]]
+        results: list[Any] = []
+        for start in range(0, len(args), BATCH_SIZE * 5):
+            chunk = args[start : start + BATCH_SIZE * 5]
+            replies = self.rpc.batch(
+                [
+                    (
+                        "eth_call",
+                        [{"to": contract.address, "data": self.data(contract, function, *a)}, "latest"],
+                    )
+                    for a in chunk
+                ]
+            )
+            for reply in replies:
+                if "error" in reply:
+                    raise self._revert_from_error(f"reading {function}", reply["error"])
+                values = abi_decode(types, _to_bytes(reply["result"]))
+                results.append(values[0] if len(values) == 1 else values)
+        return results
+
     @staticmethod
     def data(contract: Contract, function: str, *args: Any) -> str:
         return str(contract.encode_abi(function, args=list(args)))
@@ -496,7 +526,9 @@ class Chain:
                 block_number=int(raw["blockNumber"], 16),
                 gas_used=int(raw["gasUsed"], 16),
                 status=int(raw["status"], 16),
-                contract_address=raw.get("contractAddress"),
+                contract_address=(
+                    to_checksum_address(raw["contractAddress"]) if raw.get("contractAddress") else None
+                ),
                 logs=raw.get("logs", []),
             )
             if receipt.status != 1:
@@ -517,11 +549,19 @@ class Chain:
         if not self.is_local:
             raise ChainError(f"{what} needs a local development chain (Anvil, Hardhat, Ganache)")
 
-    def increase_time(self, seconds: int) -> None:
+    def increase_time(self, seconds: int, mine: bool = True) -> None:
+        """Move the clock forward; without ``mine`` the next transaction's block carries it."""
         self.require_local("moving time forward")
         self.rpc.call("evm_increaseTime", [seconds])
-        self.rpc.call("evm_mine")
+        if mine:
+            self.rpc.call("evm_mine")
         self.refresh_fees()
+
+    def advance_to(self, timestamp: int) -> None:
+        """Mine a block at ``timestamp`` at the earliest (no-op if the chain is already past)."""
+        now = self.timestamp()
+        if timestamp > now:
+            self.increase_time(timestamp - now)
 
     def snapshot(self) -> str:
         self.require_local("a snapshot")
@@ -533,7 +573,16 @@ class Chain:
         self.refresh_fees()
 
     def fund(self, addresses: Sequence[str], wei: int, funder: LocalAccount | None = None) -> None:
-        """Give each address ``wei`` of the native coin (``anvil_setBalance`` where it exists)."""
+        """Top up to ``wei`` of the native coin each address holding less than half of it.
+
+        Uses ``anvil_setBalance``/``hardhat_setBalance`` where they exist, else transfers.
+        """
+        balances = self.rpc.batch([("eth_getBalance", [a, "latest"]) for a in addresses])
+        addresses = [
+            a
+            for a, b in zip(addresses, balances, strict=True)
+            if int(b.get("result", "0x0"), 16) < wei // 2
+        ]
         if not addresses:
             return
         if "anvil" in self.client_version or "hardhat" in self.client_version:

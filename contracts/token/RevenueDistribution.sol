@@ -58,8 +58,6 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
 
     /// @dev Period ids must be `lastPeriodId + 1`.
     error PeriodOutOfSequence(uint256 expected, uint256 given);
-    /// @dev A distribution of zero.
-    error ZeroAmount();
     /// @dev A distribution while the supply is zero.
     error NoHolders();
     /// @dev The holder has nothing to claim.
@@ -189,7 +187,6 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
     function _distribute(address payer, uint256 periodId, uint256 amount, bytes32 reportHash) internal {
         uint256 expected = _lastPeriodId + 1;
         if (periodId != expected) revert PeriodOutOfSequence(expected, periodId);
-        if (amount == 0) revert ZeroAmount();
         uint256 supply = totalSupply();
         if (supply == 0) revert NoHolders();
 
@@ -203,7 +200,8 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
         periods[periodId] = Period(amount, reportHash, uint64(block.timestamp), supply);
         emit RevenueDistributed(periodId, amount, reportHash, delta, remainder);
 
-        _settlementToken.safeTransferFrom(payer, address(this), amount);
+        // A period without net revenue is still reported (its report hash is on record).
+        if (amount != 0) _settlementToken.safeTransferFrom(payer, address(this), amount);
     }
 
     /// @dev Pays `holder` what it is owed, effects before the transfer. Returns the amount paid.

@@ -85,7 +85,7 @@ contract RevenueShareToken is ERC20, AccessControl, TokenGate, RevenueDistributi
      * Periods are strictly sequential from 1, so a repeated period is rejected. O(1).
      * Works while paused and after maturity. Emits {RevenueDistributed}.
      * @param periodId Must be `lastPeriodId() + 1`.
-     * @param amount Settlement-token units, > 0.
+     * @param amount Settlement-token units; 0 records a period without net revenue.
      * @param reportHash Hash of the servicer's off-chain revenue report.
      */
     function distribute(uint256 periodId, uint256 amount, bytes32 reportHash)

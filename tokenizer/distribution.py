@@ -1,0 +1,275 @@
+"""The life of a deal on chain: KYC, primary sale, then every revenue period until maturity.
+
+Every stage first reads what the chain already has, so a run that was interrupted (a crash, a
+killed node, Ctrl-C) is simply run again: investors already registered are not registered
+twice, buyers who bought do not buy twice, and the period loop starts after the last period the
+token has recorded. A period is never paid twice: the token itself refuses a repeated id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from eth_utils import keccak
+
+from tokenizer import investors as inv
+from tokenizer.chain import Chain, TxRequest
+from tokenizer.deploy import SECONDS_PER_DAY, Deal
+from tokenizer.errors import TokenizerError
+from tokenizer.spec import DealSpec
+
+STATUS_ACTIVE, STATUS_SUCCEEDED, STATUS_FAILED = 0, 1, 2
+MAX_UINT256 = 2**256 - 1
+
+
+@dataclass
+class SimulationOptions:
+    seed: int = 0
+    trades_per_period: int = 2  # secondary transfers between investors before each period
+    claim_share_yearly: float = 0.1  # share of holders who claim at each year end
+    final_claim_share: float = 0.9  # share of holders who claim after the last period
+    stop_after_period: int | None = None  # stop early (the run can be resumed later)
+
+
+@dataclass
+class SimulationResult:
+    registered: int = 0
+    buyers: int = 0
+    raised: int = 0
+    sale_status: int = STATUS_ACTIVE
+    periods_run: list[int] = field(default_factory=list)
+    first_period: int = 1
+    trades: int = 0
+    claims: int = 0
+    kyc_renewals: int = 0
+
+
+def report_hash(spec: DealSpec, period: int, amount: int) -> bytes:
+    """The hash of the servicer's revenue report for ``period`` (a canonical JSON document)."""
+    document = {"deal": spec.id, "period": period, "holder_amount": amount}
+    return keccak(text=json.dumps(document, sort_keys=True, separators=(",", ":")))
+
+
+def period_time(deal: Deal, period: int) -> int:
+    """When period ``period`` (1-based) is distributed; the last one lands at maturity."""
+    sched = deal.deployment.schedule
+    return sched["sale_end"] + period * sched["period_seconds"]
+
+
+class Simulation:
+    """Runs one deal's life on one chain for a given investor population."""
+
+    def __init__(
+        self,
+        chain: Chain,
+        deal: Deal,
+        spec: DealSpec,
+        population: Sequence[inv.Investor],
+        amounts: Sequence[int],
+        options: SimulationOptions | None = None,
+    ) -> None:
+        self.chain = chain
+        self.deal = deal
+        self.spec = spec
+        self.population = list(population)
+        self.amounts = list(amounts)
+        self.options = options or SimulationOptions()
+        self.result = SimulationResult()
+        self._kyc_expiry: dict[str, int] = {}
+
+    # --------------------------------------------------------------- stages
+
+    def onboard(self) -> None:
+        """Register every investor who is not registered yet."""
+        registry = self.deal.registry
+        identities = self.chain.read_many(
+            registry, "identityOf", [[i.address] for i in self.population]
+        )
+        missing = [i for i, ident in zip(self.population, identities, strict=True) if not ident[3]]
+        if missing:
+            inv.register(self.chain, self.deal, missing, self.spec.compliance.kyc_valid_days)
+        for i, ident in zip(self.population, identities, strict=True):
+            self._kyc_expiry[i.address] = int(ident[2])
+        if missing:
+            expiry = self.chain.read_many(registry, "identityOf", [[m.address] for m in missing])
+            for m, ident in zip(missing, expiry, strict=True):
+                self._kyc_expiry[m.address] = int(ident[2])
+        self.result.registered = len(self.population)
+
+    def sell(self, progress: Callable[[int], None] | None = None) -> None:
+        """Run the primary sale, close it at its end, and finalise it."""
+        chain, deal = self.chain, self.deal
+        status = chain.call(deal.offering.functions.status())
+        if status == STATUS_ACTIVE:
+            paid = chain.read_many(deal.offering, "paidOf", [[i.address] for i in self.population])
+            plan = inv.plan_purchases(self.spec, self.population)
+            raised = chain.call(deal.offering.functions.raised())
+            todo = [
+                p if already == 0 else 0 for p, already in zip(plan, paid, strict=True)
+            ]
+            room = self.spec.offering.hard_cap - raised
+            capped = []
+            for p in todo:  # never plan past the hard cap, even on a resumed sale
+                take = p if p <= room else 0
+                room -= take
+                capped.append(take)
+            if any(capped) and chain.timestamp() < deal.deployment.schedule["sale_end"]:
+                inv.buy(chain, deal, self.population, capped, progress)
+            if chain.is_local:
+                chain.advance_to(deal.deployment.schedule["sale_end"])
+            if chain.timestamp() >= deal.deployment.schedule["sale_end"] or (
+                chain.call(deal.offering.functions.raised()) == self.spec.offering.hard_cap
+            ):
+                chain.send(chain.tx(deal.roles.admin, deal.offering, "finalize"))
+        self.result.sale_status = chain.call(deal.offering.functions.status())
+        self.result.raised = chain.call(deal.offering.functions.raised())
+        self.result.buyers = chain.call(deal.offering.functions.buyerCount())
+
+    def run_periods(self, on_period: Callable[[int], None] | None = None) -> None:
+        """Distribute each period's revenue, with secondary trades and claims in between."""
+        chain, deal = self.chain, self.deal
+        if self.result.sale_status == STATUS_FAILED:
+            raise TokenizerError(
+                "the primary sale missed its soft cap and was refunded: there are no holders"
+            )
+        last = chain.call(deal.token.functions.lastPeriodId())
+        total = len(self.amounts)
+        self.result.first_period = last + 1
+        if last >= total:
+            return
+        self._fund_servicer(last)
+        stop = self.options.stop_after_period
+        for period in range(last + 1, total + 1):
+            when = period_time(deal, period)
+            if chain.is_local:
+                self._trade(period, when)
+                chain.advance_to(when)
+            amount = self.amounts[period - 1]
+            chain.send(
+                chain.tx(
+                    deal.roles.servicer,
+                    deal.token,
+                    "distribute",
+                    period,
+                    amount,
+                    report_hash(self.spec, period, amount),
+                )
+            )
+            self.result.periods_run.append(period)
+            if period % self.spec.revenue.periods_per_year == 0 and period < total:
+                self._claim(period, self.options.claim_share_yearly)
+            if on_period:
+                on_period(period)
+            if stop is not None and period >= stop:
+                return
+
+    def final_claims(self) -> None:
+        """After the last period, most holders collect what they are owed."""
+        self._claim(len(self.amounts) + 1, self.options.final_claim_share, by_servicer=True)
+
+    # --------------------------------------------------------------- helpers
+
+    def _fund_servicer(self, last: int) -> None:
+        chain, deal = self.chain, self.deal
+        servicer = deal.roles.servicer.address
+        needed = sum(self.amounts[last:])
+        have = chain.call(deal.stablecoin.functions.balanceOf(servicer))
+        txs: list[TxRequest] = []
+        if have < needed:
+            txs.append(chain.tx(deal.roles.admin, deal.stablecoin, "mint", servicer, needed - have))
+        allowance = chain.call(deal.stablecoin.functions.allowance(servicer, deal.token.address))
+        if allowance < needed:
+            txs.append(
+                chain.tx(
+                    deal.roles.servicer, deal.stablecoin, "approve", deal.token.address, MAX_UINT256
+                )
+            )
+        if txs:
+            chain.send_many(txs)
+
+    def _holders(self) -> list[tuple[inv.Investor, int]]:
+        balances = self.chain.read_many(
+            self.deal.token, "balanceOf", [[i.address] for i in self.population]
+        )
+        return [(i, b) for i, b in zip(self.population, balances, strict=True) if b > 0]
+
+    def _trade(self, period: int, when: int) -> None:
+        """A few holders sell part of their tokens to other investors (secondary market)."""
+        if self.options.trades_per_period <= 0 or when >= self.deal.deployment.schedule["maturity"]:
+            return
+        rng = np.random.default_rng([self.options.seed, period, 7])
+        holders = self._holders()
+        if not holders:
+            return
+        txs: list[TxRequest] = []
+        renew: list[inv.Investor] = []
+        sellers = rng.choice(len(holders), size=min(self.options.trades_per_period, len(holders)),
+                             replace=False)
+        for s in sellers:
+            seller, balance = holders[int(s)]
+            buyer = self.population[int(rng.integers(0, len(self.population)))]
+            if buyer.address == seller.address:
+                continue
+            amount = balance * int(rng.integers(1, 51)) // 100  # 1 % to 50 % of the position
+            if amount == 0:
+                continue
+            if self._kyc_expiry.get(buyer.address, 0) <= when and buyer not in renew:
+                renew.append(buyer)
+            txs.append(self.chain.tx(seller.account, self.deal.token, "transfer",
+                                     buyer.address, amount))
+        if renew:
+            self._renew_kyc(renew, when)
+        self.chain.advance_to(when - SECONDS_PER_DAY)  # trades settle the day before the period
+        if txs:
+            self.chain.send_many(txs)
+            self.result.trades += len(txs)
+
+    def _renew_kyc(self, investors: Sequence[inv.Investor], when: int) -> None:
+        """A buyer whose KYC has lapsed refreshes it before trading (as a real one must)."""
+        expiry = when + self.spec.compliance.kyc_valid_days * SECONDS_PER_DAY
+        self.chain.send_many(
+            [
+                self.chain.tx(
+                    self.deal.roles.agent,
+                    self.deal.registry,
+                    "updateInvestor",
+                    i.address,
+                    i.country_numeric,
+                    i.class_id,
+                    expiry,
+                )
+                for i in investors
+            ]
+        )
+        for i in investors:
+            self._kyc_expiry[i.address] = expiry
+        self.result.kyc_renewals += len(investors)
+
+    def _claim(self, salt: int, share: float, by_servicer: bool = False) -> None:
+        if share <= 0:
+            return
+        chain, deal = self.chain, self.deal
+        owed = chain.read_many(deal.token, "claimable", [[i.address] for i in self.population])
+        due = [i for i, c in zip(self.population, owed, strict=True) if c > 0]
+        if not due:
+            return
+        rng = np.random.default_rng([self.options.seed, salt, 11])
+        count = round(len(due) * share)
+        chosen = [due[int(k)] for k in sorted(rng.choice(len(due), size=count, replace=False))]
+        if not chosen:
+            return
+        if by_servicer:
+            chunk = 100
+            chain.send_many(
+                [
+                    chain.tx(deal.roles.servicer, deal.token, "claimFor",
+                             [c.address for c in chosen[s : s + chunk]])
+                    for s in range(0, len(chosen), chunk)
+                ]
+            )
+        else:
+            chain.send_many([chain.tx(c.account, deal.token, "claim") for c in chosen])
+        self.result.claims += len(chosen)
