@@ -23,10 +23,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 from typing import Any
 
 import requests
 from eth_abi import decode as abi_decode
+from eth_abi import encode as abi_encode
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import function_signature_to_4byte_selector, to_checksum_address
@@ -253,6 +255,9 @@ class RpcClient:
         self.url = url
         self.timeout = timeout
         self._session = requests.Session()
+        host = urlparse(url).hostname or ""
+        if host in ("127.0.0.1", "localhost", "::1"):
+            self._session.trust_env = False  # no proxy look-up per request on loopback
         self._ids = itertools.count(1)
 
     def _post(self, payload: Any) -> Any:
@@ -300,6 +305,23 @@ class RpcClient:
         return [by_id.get(first + n, {"error": {"message": "no reply"}}) for n in range(len(calls))]
 
 
+@dataclass(frozen=True)
+class _Function:
+    """A function's selector and ABI types, for encoding calls without web3's validation."""
+
+    selector: bytes
+    inputs: list[str]
+    outputs: list[str]
+
+    name: str = ""
+
+    def encode(self, args: Sequence[Any]) -> str:
+        try:
+            return "0x" + (self.selector + abi_encode(self.inputs, list(args))).hex()
+        except (TypeError, ValueError, OverflowError) as exc:  # eth_abi's errors subclass these
+            raise ChainError(f"bad arguments for {self.name}({', '.join(self.inputs)}): {exc}") from None
+
+
 @dataclass
 class TxRequest:
     """One transaction to send: the sender, the target (None to deploy) and the call data."""
@@ -335,6 +357,10 @@ class Chain:
             self.chain_id in DEV_CHAIN_IDS
         )
         self._nonces: dict[str, int] = {}
+        self._clock_floor = 0  # the chain's time is known to be at least this
+        # Anvil answers eth_sendRawTransactionSync (EIP-7966) with the receipt: no polling.
+        self._sync_send = "anvil" in client
+        self._functions: dict[tuple[str, str, int], _Function] = {}
         self._fees: tuple[int, int] | None = None
 
     # ----------------------------------------------------------------- contracts
@@ -365,38 +391,52 @@ class Chain:
             name, text = self.decoder.decode(data)
             raise TransactionReverted(action, text if data else str(exc), name) from exc
 
+    def _function(self, contract: Contract, function: str, arity: int) -> _Function:
+        key = (contract.address, function, arity)
+        found = self._functions.get(key)
+        if found is None:
+            for item in contract.abi:
+                if (
+                    item.get("type") == "function"
+                    and item["name"] == function
+                    and len(item["inputs"]) == arity
+                ):
+                    inputs = [_abi_type(i) for i in item["inputs"]]
+                    outputs = [_abi_type(o) for o in item["outputs"]]
+                    selector = function_signature_to_4byte_selector(
+                        f"{function}({','.join(inputs)})"
+                    )
+                    found = _Function(selector, inputs, outputs, function)
+                    break
+            else:
+                raise ChainError(f"{function} with {arity} argument(s) is not in the contract's ABI")
+            self._functions[key] = found
+        return found
+
     def read_many(self, contract: Contract, function: str, args: Sequence[Sequence[Any]]) -> list[Any]:
         """Call one view function with many argument lists in JSON-RPC batches."""
-        abi = next(
-            i
-            for i in contract.abi
-            if i.get("type") == "function"
-            and i["name"] == function
-            and len(i["inputs"]) == len(args[0] if args else [])
-        )
-        types = [_abi_type(o) for o in abi["outputs"]]
+        if not args:
+            return []
+        fn = self._function(contract, function, len(args[0]))
         results: list[Any] = []
         for start in range(0, len(args), BATCH_SIZE * 5):
             chunk = args[start : start + BATCH_SIZE * 5]
             replies = self.rpc.batch(
                 [
-                    (
-                        "eth_call",
-                        [{"to": contract.address, "data": self.data(contract, function, *a)}, "latest"],
-                    )
+                    ("eth_call", [{"to": contract.address, "data": fn.encode(a)}, "latest"])
                     for a in chunk
                 ]
             )
             for reply in replies:
                 if "error" in reply:
                     raise self._revert_from_error(f"reading {function}", reply["error"])
-                values = abi_decode(types, _to_bytes(reply["result"]))
+                values = abi_decode(fn.outputs, _to_bytes(reply["result"]))
                 results.append(values[0] if len(values) == 1 else values)
         return results
 
-    @staticmethod
-    def data(contract: Contract, function: str, *args: Any) -> str:
-        return str(contract.encode_abi(function, args=list(args)))
+    def data(self, contract: Contract, function: str, *args: Any) -> str:
+        """ABI-encoded call data for ``contract.function(*args)``."""
+        return self._function(contract, function, len(args)).encode(args)
 
     def tx(self, sender: LocalAccount, contract: Contract, function: str, *args: Any) -> TxRequest:
         """A transaction calling ``contract.function(*args)`` from ``sender``."""
@@ -489,20 +529,32 @@ class Chain:
                 self._sign(req, self._gas_limit(int(reply["result"], 16)))
                 for req, reply in zip(chunk, estimates, strict=True)
             ]
-            sent = self.rpc.batch([("eth_sendRawTransaction", [raw]) for raw in raws])
+            method = "eth_sendRawTransactionSync" if self._sync_send else "eth_sendRawTransaction"
+            sent = self.rpc.batch([(method, [raw]) for raw in raws])
             hashes: list[str] = []
+            ready: dict[str, dict[str, Any]] = {}
             for req, reply in zip(chunk, sent, strict=True):
                 if "error" in reply:
                     self.forget_nonces()
                     message = str(reply["error"].get("message", reply["error"]))
                     raise ChainError(f"{req.action}: the node refused the transaction: {message}")
-                hashes.append(reply["result"])
-            receipts.extend(self._await_receipts(chunk, hashes))
+                result = reply["result"]
+                if isinstance(result, dict):  # a synchronous send returns the receipt itself
+                    hashes.append(result["transactionHash"])
+                    ready[result["transactionHash"]] = result
+                else:
+                    hashes.append(result)
+            receipts.extend(self._await_receipts(chunk, hashes, ready))
         return receipts
 
-    def _await_receipts(self, reqs: Sequence[TxRequest], hashes: Sequence[str]) -> list[Receipt]:
+    def _await_receipts(
+        self,
+        reqs: Sequence[TxRequest],
+        hashes: Sequence[str],
+        ready: dict[str, dict[str, Any]] | None = None,
+    ) -> list[Receipt]:
         deadline = time.monotonic() + RECEIPT_TIMEOUT_S
-        found: dict[str, dict[str, Any]] = {}
+        found: dict[str, dict[str, Any]] = dict(ready or {})
         delay = 0.0
         while len(found) < len(hashes):
             missing = [h for h in hashes if h not in found]
@@ -516,7 +568,7 @@ class Chain:
                         f"{len(hashes) - len(found)} transaction(s) not mined within "
                         f"{RECEIPT_TIMEOUT_S:.0f} s (first: {missing[0]})"
                     )
-                delay = min(max(delay * 2, 0.02), 1.0)
+                delay = min(max(delay * 2, 0.002), 0.5)
                 time.sleep(delay)
         receipts = []
         for req, h in zip(reqs, hashes, strict=True):
@@ -539,6 +591,7 @@ class Chain:
     # ----------------------------------------------------------------- local-chain helpers
 
     def timestamp(self) -> int:
+        """The latest block's timestamp."""
         block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
         return int(block["timestamp"], 16)
 
@@ -558,10 +611,25 @@ class Chain:
         self.refresh_fees()
 
     def advance_to(self, timestamp: int) -> None:
-        """Mine a block at ``timestamp`` at the earliest (no-op if the chain is already past)."""
+        """Mine a block at ``timestamp`` (no-op if the chain is already past it).
+
+        Anvil and Hardhat set the block's timestamp directly; other local nodes move the clock.
+        A block is mined so that estimates and calls see the new time too.
+        """
+        self.require_local("moving time forward")
+        if timestamp <= self._clock_floor:
+            return
+        if "anvil" in self.client_version or "hardhat" in self.client_version:
+            reply = self.rpc.request("evm_setNextBlockTimestamp", [timestamp])
+            if "error" not in reply:
+                self.rpc.call("evm_mine")
+                self._clock_floor = timestamp
+                self.refresh_fees()
+                return
         now = self.timestamp()
         if timestamp > now:
             self.increase_time(timestamp - now)
+        self._clock_floor = max(timestamp, now)
 
     def snapshot(self) -> str:
         self.require_local("a snapshot")
@@ -569,6 +637,7 @@ class Chain:
 
     def revert_to(self, snapshot_id: str) -> None:
         self.rpc.call("evm_revert", [snapshot_id])
+        self._clock_floor = 0
         self.forget_nonces()
         self.refresh_fees()
 

@@ -29,8 +29,8 @@ SECONDS_PER_DAY = 86_400
 SECONDS_PER_YEAR = 365 * SECONDS_PER_DAY
 RECORD_FORMAT = 1
 
-AGENT_ROLE = "0x" + keccak(text="AGENT_ROLE").hex()
-SERVICER_ROLE = "0x" + keccak(text="SERVICER_ROLE").hex()
+AGENT_ROLE = keccak(text="AGENT_ROLE")
+SERVICER_ROLE = keccak(text="SERVICER_ROLE")
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ def _contract_steps(
     ]
 
 
-def _role_steps(roles: Roles, dep: Deployment) -> list[tuple[str, str, str, str, str]]:
+def _role_steps(roles: Roles, dep: Deployment) -> list[tuple[str, str, str, bytes, str]]:
     """(step name, contract key, contract name, role, account) for every role grant."""
     return [
         ("grant token agent", "token", "RevenueShareToken", AGENT_ROLE, roles.agent.address),

@@ -44,7 +44,7 @@ class SimulationResult:
     first_period: int = 1
     trades: int = 0
     claims: int = 0
-    kyc_renewals: int = 0
+    kyc_campaigns: int = 0
 
 
 def report_hash(spec: DealSpec, period: int, amount: int) -> bytes:
@@ -79,6 +79,7 @@ class Simulation:
         self.options = options or SimulationOptions()
         self.result = SimulationResult()
         self._kyc_expiry: dict[str, int] = {}
+        self._balances: dict[str, int] | None = None
 
     # --------------------------------------------------------------- stages
 
@@ -145,7 +146,6 @@ class Simulation:
         for period in range(last + 1, total + 1):
             when = period_time(deal, period)
             if chain.is_local:
-                self._trade(period, when)
                 chain.advance_to(when)
             amount = self.amounts[period - 1]
             chain.send(
@@ -161,6 +161,8 @@ class Simulation:
             self.result.periods_run.append(period)
             if period % self.spec.revenue.periods_per_year == 0 and period < total:
                 self._claim(period, self.options.claim_share_yearly)
+            if chain.is_local and period < total:
+                self._trade(period, when)
             if on_period:
                 on_period(period)
             if stop is not None and period >= stop:
@@ -191,10 +193,15 @@ class Simulation:
             chain.send_many(txs)
 
     def _holders(self) -> list[tuple[inv.Investor, int]]:
-        balances = self.chain.read_many(
-            self.deal.token, "balanceOf", [[i.address] for i in self.population]
-        )
-        return [(i, b) for i, b in zip(self.population, balances, strict=True) if b > 0]
+        """Investors holding tokens, read from the chain once and then kept up to date here."""
+        if self._balances is None:
+            balances = self.chain.read_many(
+                self.deal.token, "balanceOf", [[i.address] for i in self.population]
+            )
+            self._balances = {
+                i.address: b for i, b in zip(self.population, balances, strict=True)
+            }
+        return [(i, self._balances[i.address]) for i in self.population if self._balances[i.address]]
 
     def _trade(self, period: int, when: int) -> None:
         """A few holders sell part of their tokens to other investors (secondary market)."""
@@ -205,6 +212,7 @@ class Simulation:
         if not holders:
             return
         txs: list[TxRequest] = []
+        moves: list[tuple[str, str, int]] = []
         renew: list[inv.Investor] = []
         sellers = rng.choice(len(holders), size=min(self.options.trades_per_period, len(holders)),
                              replace=False)
@@ -216,37 +224,42 @@ class Simulation:
             amount = balance * int(rng.integers(1, 51)) // 100  # 1 % to 50 % of the position
             if amount == 0:
                 continue
-            if self._kyc_expiry.get(buyer.address, 0) <= when and buyer not in renew:
+            if self._kyc_expiry.get(buyer.address, 0) <= when + 1:
                 renew.append(buyer)
             txs.append(self.chain.tx(seller.account, self.deal.token, "transfer",
                                      buyer.address, amount))
+            moves.append((seller.address, buyer.address, amount))
         if renew:
-            self._renew_kyc(renew, when)
-        self.chain.advance_to(when - SECONDS_PER_DAY)  # trades settle the day before the period
+            self._renew_kyc(when)
         if txs:
             self.chain.send_many(txs)
             self.result.trades += len(txs)
+            assert self._balances is not None
+            for seller_address, buyer_address, amount in moves:
+                self._balances[seller_address] -= amount
+                self._balances[buyer_address] += amount
 
-    def _renew_kyc(self, investors: Sequence[inv.Investor], when: int) -> None:
-        """A buyer whose KYC has lapsed refreshes it before trading (as a real one must)."""
+    def _renew_kyc(self, when: int) -> None:
+        """The issuer's KYC refresh campaign: every investor's check is renewed in a batch,
+        once lapsed checks stand in the way of trading (as a regulated issuer must)."""
         expiry = when + self.spec.compliance.kyc_valid_days * SECONDS_PER_DAY
+        chunk = 200
+        wallets = [i.address for i in self.population]
         self.chain.send_many(
             [
                 self.chain.tx(
                     self.deal.roles.agent,
                     self.deal.registry,
-                    "updateInvestor",
-                    i.address,
-                    i.country_numeric,
-                    i.class_id,
+                    "batchRenewKyc",
+                    wallets[s : s + chunk],
                     expiry,
                 )
-                for i in investors
+                for s in range(0, len(wallets), chunk)
             ]
         )
-        for i in investors:
-            self._kyc_expiry[i.address] = expiry
-        self.result.kyc_renewals += len(investors)
+        for address in wallets:
+            self._kyc_expiry[address] = expiry
+        self.result.kyc_campaigns += 1
 
     def _claim(self, salt: int, share: float, by_servicer: bool = False) -> None:
         if share <= 0:

@@ -157,7 +157,8 @@ def run_deal(
         name: [round(v) for v in yearly_float(values[0].tolist(), spec.revenue.periods_per_year)]
         for name, values in streams.items()
     }
-    buyers = [p for p in population if p.address in set(_buyers(chain, deal, population))]
+    bought = set(_buyers(chain, deal, population))
+    buyers = [p for p in population if p.address in bought]
     report: dict[str, Any] = {
         "deal": {"id": spec.id, "name": spec.name, "summary": spec.summary,
                  "sources": list(spec.sources)},
@@ -195,7 +196,7 @@ def run_deal(
             "payback_years": payback_years,
         },
         "activity": {"trades": res.trades, "claims": res.claims,
-                     "kyc_renewals": res.kyc_renewals},
+                     "kyc_campaigns": res.kyc_campaigns},
         "reconciliation": rec.as_dict(),
         "seconds": timings,
     }

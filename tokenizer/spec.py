@@ -40,6 +40,7 @@ __all__ = [
     "EU_MEMBERS",
     "INVESTOR_CLASSES",
     "MAX_WHOLE_UNITS",
+    "PERIODS_PER_YEAR",
     "UINT256_MAX",
     "WINTER_MONTHS",
     "ComplianceSpec",
@@ -835,7 +836,7 @@ def _shocks(s: _Section, token: TokenSpec) -> tuple[ShockSpec, ...]:
             to_year=sh.integer("to_year", 1, token.term_years),
             haircut_bps=sh.bps("haircut_bps", 1, BPS),
             probability_bps=sh.bps("probability_bps", 1, BPS, default=BPS),
-            reason=sh.text("reason", default="-", max_len=200),
+            reason=sh.text("reason", max_len=200) if sh.has("reason") else "",
         )
         if shock.from_year > shock.to_year:
             sh.fail("from_year", f"must not be after to_year ({shock.from_year} > {shock.to_year})")

@@ -119,6 +119,23 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
     }
 
     /**
+     * @notice Renews the KYC of many registered investors to one new expiry (a periodic
+     * refresh campaign), keeping their country and class.
+     * @dev Agent only. Any unregistered wallet reverts the whole batch
+     * ({IdentityNotRegistered}). Emits one {InvestorUpdated} per wallet.
+     * @param wallets Registered investor wallets.
+     * @param kycExpiry Unix time at which the renewed KYC checks expire.
+     */
+    function batchRenewKyc(address[] calldata wallets, uint64 kycExpiry) external onlyRole(AGENT_ROLE) {
+        for (uint256 i = 0; i < wallets.length; ++i) {
+            Identity storage identity = _identities[wallets[i]];
+            if (!identity.registered) revert IdentityNotRegistered(wallets[i]);
+            identity.kycExpiry = kycExpiry;
+            emit InvestorUpdated(wallets[i], identity.country, identity.investorClass, kycExpiry);
+        }
+    }
+
+    /**
      * @notice Removes a registered investor; the wallet is no longer verified.
      * @dev Agent only. Emits {InvestorRemoved}.
      * @param wallet Registered investor wallet.
