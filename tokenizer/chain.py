@@ -23,15 +23,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlparse
-from typing import Any
 
 import requests
-from eth_abi import decode as abi_decode
-from eth_abi import encode as abi_encode
+from eth_abi.abi import decode as abi_decode
+from eth_abi.abi import encode as abi_encode
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_utils import function_signature_to_4byte_selector, to_checksum_address
+from eth_utils.abi import function_signature_to_4byte_selector
+from eth_utils.address import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
@@ -101,7 +102,7 @@ class ErrorDecoder:
         name, types, names = known
         try:
             values = abi_decode(types, body)
-        except Exception:  # noqa: BLE001 - malformed data still deserves a name
+        except Exception:
             return name, name
         args = ", ".join(f"{n}={_show(v)}" for n, v in zip(names, values, strict=True))
         text = f"{name}({args})"
@@ -319,7 +320,9 @@ class _Function:
         try:
             return "0x" + (self.selector + abi_encode(self.inputs, list(args))).hex()
         except (TypeError, ValueError, OverflowError) as exc:  # eth_abi's errors subclass these
-            raise ChainError(f"bad arguments for {self.name}({', '.join(self.inputs)}): {exc}") from None
+            raise ChainError(
+                f"bad arguments for {self.name}({', '.join(self.inputs)}): {exc}"
+            ) from None
 
 
 @dataclass
@@ -395,7 +398,7 @@ class Chain:
         key = (contract.address, function, arity)
         found = self._functions.get(key)
         if found is None:
-            for item in contract.abi:
+            for item in cast(list[dict[str, Any]], contract.abi):
                 if (
                     item.get("type") == "function"
                     and item["name"] == function
@@ -409,11 +412,15 @@ class Chain:
                     found = _Function(selector, inputs, outputs, function)
                     break
             else:
-                raise ChainError(f"{function} with {arity} argument(s) is not in the contract's ABI")
+                raise ChainError(
+                    f"{function} with {arity} argument(s) is not in the contract's ABI"
+                )
             self._functions[key] = found
         return found
 
-    def read_many(self, contract: Contract, function: str, args: Sequence[Sequence[Any]]) -> list[Any]:
+    def read_many(
+        self, contract: Contract, function: str, args: Sequence[Sequence[Any]]
+    ) -> list[Any]:
         """Call one view function with many argument lists in JSON-RPC batches."""
         if not args:
             return []
@@ -579,7 +586,9 @@ class Chain:
                 gas_used=int(raw["gasUsed"], 16),
                 status=int(raw["status"], 16),
                 contract_address=(
-                    to_checksum_address(raw["contractAddress"]) if raw.get("contractAddress") else None
+                    to_checksum_address(raw["contractAddress"])
+                    if raw.get("contractAddress")
+                    else None
                 ),
                 logs=raw.get("logs", []),
             )

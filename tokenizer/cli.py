@@ -91,19 +91,22 @@ def cmd_compile(args: argparse.Namespace) -> int:
     t = time.perf_counter()
     artifacts = compile_contracts(force=args.force)
     seconds = time.perf_counter() - t
-    summary = {
+    sizes = {n: a.deployed_size for n, a in sorted(artifacts.contracts.items())}
+    summary: dict[str, Any] = {
         "compiler": artifacts.compiler_version,
         "from_cache": artifacts.from_cache,
         "seconds": round(seconds, 3),
-        "contracts": {n: a.deployed_size for n, a in sorted(artifacts.contracts.items())},
+        "contracts": sizes,
         "warnings": list(artifacts.warnings),
     }
     if args.json:
         print(json.dumps(summary, indent=2))
         return 0
-    origin = "from the cache" if artifacts.from_cache else f"with solc-js {artifacts.compiler_version}"
+    origin = (
+        "from the cache" if artifacts.from_cache else f"with solc-js {artifacts.compiler_version}"
+    )
     print(f"Compiled {len(artifacts.contracts)} contracts {origin} in {seconds:.2f} s:")
-    for name, size in summary["contracts"].items():
+    for name, size in sizes.items():
         print(f"  {name:<20} {size:>6,} bytes deployed")
     for warning in artifacts.warnings:
         print(f"warning: {warning.splitlines()[0]}", file=sys.stderr)

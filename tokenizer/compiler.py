@@ -195,7 +195,9 @@ def compile_contracts(force: bool = False) -> Artifacts:
             if not bytecode:
                 continue  # interfaces and abstract contracts cannot be deployed
             if name in contracts:
-                raise CompileError(f"two contracts are named {name}: {contracts[name].source}, {source}")
+                raise CompileError(
+                    f"two contracts are named {name}: {contracts[name].source}, {source}"
+                )
             contracts[name] = Artifact(
                 name=name,
                 source=source,

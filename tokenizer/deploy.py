@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 from web3.contract import Contract
 
 from tokenizer import paths
@@ -201,7 +201,13 @@ def _role_steps(roles: Roles, dep: Deployment) -> list[tuple[str, str, str, byte
     """(step name, contract key, contract name, role, account) for every role grant."""
     return [
         ("grant token agent", "token", "RevenueShareToken", AGENT_ROLE, roles.agent.address),
-        ("grant token servicer", "token", "RevenueShareToken", SERVICER_ROLE, roles.servicer.address),
+        (
+            "grant token servicer",
+            "token",
+            "RevenueShareToken",
+            SERVICER_ROLE,
+            roles.servicer.address,
+        ),
         (
             "grant offering minter",
             "token",

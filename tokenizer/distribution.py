@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from tokenizer import investors as inv
 from tokenizer.chain import Chain, TxRequest
@@ -108,9 +108,7 @@ class Simulation:
             paid = chain.read_many(deal.offering, "paidOf", [[i.address] for i in self.population])
             plan = inv.plan_purchases(self.spec, self.population)
             raised = chain.call(deal.offering.functions.raised())
-            todo = [
-                p if already == 0 else 0 for p, already in zip(plan, paid, strict=True)
-            ]
+            todo = [p if already == 0 else 0 for p, already in zip(plan, paid, strict=True)]
             room = self.spec.offering.hard_cap - raised
             capped = []
             for p in todo:  # never plan past the hard cap, even on a resumed sale
@@ -198,10 +196,10 @@ class Simulation:
             balances = self.chain.read_many(
                 self.deal.token, "balanceOf", [[i.address] for i in self.population]
             )
-            self._balances = {
-                i.address: b for i, b in zip(self.population, balances, strict=True)
-            }
-        return [(i, self._balances[i.address]) for i in self.population if self._balances[i.address]]
+            self._balances = {i.address: b for i, b in zip(self.population, balances, strict=True)}
+        return [
+            (i, self._balances[i.address]) for i in self.population if self._balances[i.address]
+        ]
 
     def _trade(self, period: int, when: int) -> None:
         """A few holders sell part of their tokens to other investors (secondary market)."""
@@ -214,8 +212,9 @@ class Simulation:
         txs: list[TxRequest] = []
         moves: list[tuple[str, str, int]] = []
         renew: list[inv.Investor] = []
-        sellers = rng.choice(len(holders), size=min(self.options.trades_per_period, len(holders)),
-                             replace=False)
+        sellers = rng.choice(
+            len(holders), size=min(self.options.trades_per_period, len(holders)), replace=False
+        )
         for s in sellers:
             seller, balance = holders[int(s)]
             buyer = self.population[int(rng.integers(0, len(self.population)))]
@@ -226,8 +225,9 @@ class Simulation:
                 continue
             if self._kyc_expiry.get(buyer.address, 0) <= when + 1:
                 renew.append(buyer)
-            txs.append(self.chain.tx(seller.account, self.deal.token, "transfer",
-                                     buyer.address, amount))
+            txs.append(
+                self.chain.tx(seller.account, self.deal.token, "transfer", buyer.address, amount)
+            )
             moves.append((seller.address, buyer.address, amount))
         if renew:
             self._renew_kyc(when)
@@ -278,8 +278,12 @@ class Simulation:
             chunk = 100
             chain.send_many(
                 [
-                    chain.tx(deal.roles.servicer, deal.token, "claimFor",
-                             [c.address for c in chosen[s : s + chunk]])
+                    chain.tx(
+                        deal.roles.servicer,
+                        deal.token,
+                        "claimFor",
+                        [c.address for c in chosen[s : s + chunk]],
+                    )
                     for s in range(0, len(chosen), chunk)
                 ]
             )

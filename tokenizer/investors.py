@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from tokenizer.chain import Chain
 from tokenizer.deploy import SECONDS_PER_DAY, Deal

@@ -46,15 +46,15 @@ def irr(cashflows: Sequence[Fraction | int], periods_per_year: int = 12) -> floa
     return float((1 + monthly) ** periods_per_year - 1)
 
 
-def per_token_cashflows(price: int, amounts: Sequence[int], supply: int, decimals: int = 18) -> list[Fraction]:
+def per_token_cashflows(
+    price: int, amounts: Sequence[int], supply: int, decimals: int = 18
+) -> list[Fraction]:
     """One whole token's cash flows: ``-price`` at the sale, then its share of each period."""
     one = 10**decimals
     return [Fraction(-price)] + [Fraction(a * one, supply) for a in amounts]
 
 
-def yearly_yield(
-    amounts: Sequence[int], invested: int, periods_per_year: int = 12
-) -> list[float]:
+def yearly_yield(amounts: Sequence[int], invested: int, periods_per_year: int = 12) -> list[float]:
     """Cash paid to holders each year as a share of what they paid in."""
     if invested <= 0:
         return []

@@ -160,10 +160,17 @@ def run_deal(
     bought = set(_buyers(chain, deal, population))
     buyers = [p for p in population if p.address in bought]
     report: dict[str, Any] = {
-        "deal": {"id": spec.id, "name": spec.name, "summary": spec.summary,
-                 "sources": list(spec.sources)},
-        "chain": {"chain_id": chain.chain_id, "client": chain.client_version,
-                  "embedded": chain.node is not None},
+        "deal": {
+            "id": spec.id,
+            "name": spec.name,
+            "summary": spec.summary,
+            "sources": list(spec.sources),
+        },
+        "chain": {
+            "chain_id": chain.chain_id,
+            "client": chain.client_version,
+            "embedded": chain.node is not None,
+        },
         "contracts": dep.contracts,
         "units": {"settlement": sym, "decimals": dec, "revenue_currency": spec.revenue.currency},
         "sale": {
@@ -195,8 +202,11 @@ def run_deal(
             "yield_per_year": yields,
             "payback_years": payback_years,
         },
-        "activity": {"trades": res.trades, "claims": res.claims,
-                     "kyc_campaigns": res.kyc_campaigns},
+        "activity": {
+            "trades": res.trades,
+            "claims": res.claims,
+            "kyc_campaigns": res.kyc_campaigns,
+        },
         "reconciliation": rec.as_dict(),
         "seconds": timings,
     }
@@ -211,9 +221,7 @@ def run_deal(
 
 
 def yearly_float(values: list[float], periods_per_year: int) -> list[float]:
-    return [
-        sum(values[y : y + periods_per_year]) for y in range(0, len(values), periods_per_year)
-    ]
+    return [sum(values[y : y + periods_per_year]) for y in range(0, len(values), periods_per_year)]
 
 
 def _buyers(chain: Chain, deal: Any, population: list[inv.Investor]) -> list[str]:

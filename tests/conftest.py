@@ -1,0 +1,133 @@
+"""Shared fixtures: one real Anvil for the session, the real compiled contracts, and a
+snapshot/revert around every test that touches the chain, so tests stay independent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+
+from tokenizer.chain import AnvilNode, Chain, dev_accounts
+from tokenizer.compiler import Artifacts, compile_contracts
+from tokenizer.deploy import AGENT_ROLE, SERVICER_ROLE, SECONDS_PER_DAY
+from tokenizer.spec import DealSpec, load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "xiaoping_island.yaml"
+UNIT = 10**18  # one whole token
+USD = 10**6  # one whole stablecoin
+HK, SG, US, CN = 344, 702, 840, 156
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Artifacts:
+    return compile_contracts()
+
+
+@pytest.fixture(scope="session")
+def anvil() -> Iterator[AnvilNode]:
+    with AnvilNode(accounts=10) as node:
+        yield node
+
+
+@pytest.fixture(scope="session")
+def session_chain(anvil: AnvilNode, artifacts: Artifacts) -> Chain:
+    return Chain(anvil.url, artifacts, dev_accounts())
+
+
+@pytest.fixture()
+def chain(session_chain: Chain) -> Iterator[Chain]:
+    """The session's chain, reverted to its state before the test when the test ends."""
+    snapshot = session_chain.snapshot()
+    try:
+        yield session_chain
+    finally:
+        session_chain.revert_to(snapshot)
+
+
+@pytest.fixture(scope="session")
+def xiaoping() -> DealSpec:
+    return load_spec(SEED)
+
+
+def wallet(label: str) -> LocalAccount:
+    """A fresh, repeatable test wallet (not one of the dev accounts)."""
+    from eth_utils import keccak
+
+    account: LocalAccount = Account.from_key(keccak(text=f"rwa-test-wallet:{label}"))
+    return account
+
+
+@dataclass
+class TokenSetup:
+    """A small deal deployed by hand: stablecoin, registry, token (+ roles), for contract tests."""
+
+    chain: Chain
+    admin: LocalAccount
+    agent: LocalAccount
+    servicer: LocalAccount
+    stranger: LocalAccount
+    stablecoin: object
+    registry: object
+    token: object
+    maturity: int
+
+    def verify(self, *accounts: LocalAccount | str, country: int = HK, days: int = 3650) -> None:
+        expiry = self.chain.timestamp() + days * SECONDS_PER_DAY
+        addrs = [a if isinstance(a, str) else a.address for a in accounts]
+        self.chain.send(
+            self.chain.tx(
+                self.agent, self.registry, "batchRegisterInvestors", addrs,
+                [country] * len(addrs), [1] * len(addrs), [expiry] * len(addrs),
+            )
+        )
+        self.chain.fund(addrs, 10**18)
+
+    def mint(self, to: LocalAccount | str, amount: int) -> None:
+        address = to if isinstance(to, str) else to.address
+        self.chain.send(self.chain.tx(self.agent, self.token, "mint", address, amount))
+
+    def distribute(self, period: int, amount: int) -> None:
+        c = self.chain
+        c.send(c.tx(self.admin, self.stablecoin, "mint", self.servicer.address, amount))
+        c.send(c.tx(self.servicer, self.stablecoin, "approve", self.token.address, amount))  # type: ignore[attr-defined]
+        c.send(c.tx(self.servicer, self.token, "distribute", period, amount, b"\x11" * 32))
+
+    def claimable(self, who: LocalAccount | str) -> int:
+        address = who if isinstance(who, str) else who.address
+        return int(self.chain.call(self.token.functions.claimable(address)))  # type: ignore[attr-defined]
+
+    def balance(self, who: LocalAccount | str) -> int:
+        address = who if isinstance(who, str) else who.address
+        return int(self.chain.call(self.stablecoin.functions.balanceOf(address)))  # type: ignore[attr-defined]
+
+
+@pytest.fixture()
+def setup(chain: Chain) -> TokenSetup:
+    admin, agent, servicer, stranger = chain.accounts[:4]
+    stable = chain.deploy("MockStablecoin", ["Mock USD", "mUSD", admin.address], admin)
+    registry = chain.deploy("IdentityRegistry", [admin.address], admin)
+    maturity = chain.timestamp() + 5 * 365 * SECONDS_PER_DAY
+    token = chain.deploy(
+        "RevenueShareToken",
+        ["Test Revenue", "TRV", admin.address, stable.contract_address,
+         registry.contract_address, maturity],
+        admin,
+    )
+    s = TokenSetup(
+        chain=chain, admin=admin, agent=agent, servicer=servicer, stranger=stranger,
+        stablecoin=chain.contract("MockStablecoin", stable.contract_address or ""),
+        registry=chain.contract("IdentityRegistry", registry.contract_address or ""),
+        token=chain.contract("RevenueShareToken", token.contract_address or ""),
+        maturity=maturity,
+    )
+    chain.send_many([
+        chain.tx(admin, s.token, "grantRole", AGENT_ROLE, agent.address),
+        chain.tx(admin, s.token, "grantRole", SERVICER_ROLE, servicer.address),
+        chain.tx(admin, s.registry, "grantRole", AGENT_ROLE, agent.address),
+    ])
+    return s
