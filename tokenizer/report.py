@@ -45,6 +45,7 @@ def _charts(
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     sym = spec.settlement.symbol
     dec = spec.settlement.decimals
@@ -57,7 +58,8 @@ def _charts(
     ax.bar(years, [a / scale / 1e6 for a in per_year], color="#2b6cb0")
     ax.set_xlabel("term year")
     ax.set_ylabel(f"paid to holders (million {sym})")
-    ax.set_title(f"{spec.name}: revenue paid to token holders per year")
+    ax.set_title("Revenue paid to token holders per year")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     fig.savefig(folder / "payouts_per_year.png", dpi=110)
@@ -75,6 +77,7 @@ def _charts(
         ax.set_xlabel("term year")
         ax.set_ylabel(f"gross revenue (million {spec.revenue.currency})")
         ax.set_title("Gross revenue of the underlying venues, by stream")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(fontsize=8)
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
