@@ -13,7 +13,7 @@ from eth_account.signers.local import LocalAccount
 
 from tokenizer.chain import AnvilNode, Chain, dev_accounts
 from tokenizer.compiler import Artifacts, compile_contracts
-from tokenizer.deploy import AGENT_ROLE, SERVICER_ROLE, SECONDS_PER_DAY
+from tokenizer.deploy import AGENT_ROLE, SECONDS_PER_DAY, SERVICER_ROLE
 from tokenizer.spec import DealSpec, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,8 +81,13 @@ class TokenSetup:
         addrs = [a if isinstance(a, str) else a.address for a in accounts]
         self.chain.send(
             self.chain.tx(
-                self.agent, self.registry, "batchRegisterInvestors", addrs,
-                [country] * len(addrs), [1] * len(addrs), [expiry] * len(addrs),
+                self.agent,
+                self.registry,
+                "batchRegisterInvestors",
+                addrs,
+                [country] * len(addrs),
+                [1] * len(addrs),
+                [expiry] * len(addrs),
             )
         )
         self.chain.fund(addrs, 10**18)
@@ -114,20 +119,32 @@ def setup(chain: Chain) -> TokenSetup:
     maturity = chain.timestamp() + 5 * 365 * SECONDS_PER_DAY
     token = chain.deploy(
         "RevenueShareToken",
-        ["Test Revenue", "TRV", admin.address, stable.contract_address,
-         registry.contract_address, maturity],
+        [
+            "Test Revenue",
+            "TRV",
+            admin.address,
+            stable.contract_address,
+            registry.contract_address,
+            maturity,
+        ],
         admin,
     )
     s = TokenSetup(
-        chain=chain, admin=admin, agent=agent, servicer=servicer, stranger=stranger,
+        chain=chain,
+        admin=admin,
+        agent=agent,
+        servicer=servicer,
+        stranger=stranger,
         stablecoin=chain.contract("MockStablecoin", stable.contract_address or ""),
         registry=chain.contract("IdentityRegistry", registry.contract_address or ""),
         token=chain.contract("RevenueShareToken", token.contract_address or ""),
         maturity=maturity,
     )
-    chain.send_many([
-        chain.tx(admin, s.token, "grantRole", AGENT_ROLE, agent.address),
-        chain.tx(admin, s.token, "grantRole", SERVICER_ROLE, servicer.address),
-        chain.tx(admin, s.registry, "grantRole", AGENT_ROLE, agent.address),
-    ])
+    chain.send_many(
+        [
+            chain.tx(admin, s.token, "grantRole", AGENT_ROLE, agent.address),
+            chain.tx(admin, s.token, "grantRole", SERVICER_ROLE, servicer.address),
+            chain.tx(admin, s.registry, "grantRole", AGENT_ROLE, agent.address),
+        ]
+    )
     return s
