@@ -1,0 +1,320 @@
+"""The primary sale: fixed price, escrow, caps, per-investor limits, and full refunds when the
+soft cap is missed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from eth_account.signers.local import LocalAccount
+
+from tests.conftest import UNIT, USD, TokenSetup, wallet
+from tokenizer.deploy import AGENT_ROLE, SECONDS_PER_DAY
+from tokenizer.errors import TransactionReverted
+
+PRICE = 2_500_000  # 2.50 per whole token
+SOFT_CAP = 10_000 * USD
+HARD_CAP = 25_000 * USD
+MIN_PURCHASE = 100 * USD
+MAX_PURCHASE = 10_000 * USD
+ACTIVE, SUCCEEDED, FAILED = 0, 1, 2
+
+
+@dataclass
+class Sale:
+    s: TokenSetup
+    offering: Any
+    treasury: str
+    start: int
+    end: int
+
+    def read(self, fn: str, *args: Any) -> Any:
+        return self.s.chain.call(getattr(self.offering.functions, fn)(*args))
+
+    def tokens(self, who: LocalAccount | str) -> int:
+        address = who if isinstance(who, str) else who.address
+        return int(self.s.chain.call(self.s.token.functions.balanceOf(address)))
+
+    def buyer(self, label: str, funds: int = MAX_PURCHASE, verified: bool = True) -> LocalAccount:
+        """A wallet holding `funds` of the stablecoin, with the offering approved to take them."""
+        account = wallet(f"offering-{label}")
+        c = self.s.chain
+        if verified:
+            self.s.verify(account)
+        else:
+            c.fund([account.address], 10**18)
+        c.send(c.tx(self.s.admin, self.s.stablecoin, "mint", account.address, funds))
+        c.send(c.tx(account, self.s.stablecoin, "approve", self.offering.address, funds))
+        return account
+
+    def buy(self, account: LocalAccount, payment: int) -> None:
+        self.s.chain.send(self.s.chain.tx(account, self.offering, "buy", payment))
+
+    def refused(self, account: LocalAccount, fn: str, *args: Any) -> TransactionReverted:
+        with pytest.raises(TransactionReverted) as info:
+            self.s.chain.send(self.s.chain.tx(account, self.offering, fn, *args))
+        return info.value
+
+    def finalize(self) -> None:
+        self.s.chain.send(self.s.chain.tx(self.s.admin, self.offering, "finalize"))
+
+    def open(self) -> None:
+        self.s.chain.advance_to(self.start)
+
+    def close(self) -> None:
+        self.s.chain.advance_to(self.end)
+
+
+def terms_at(start: int, **changes: int) -> tuple[int, ...]:
+    terms = {
+        "price": PRICE,
+        "start": start,
+        "end": start + 7 * SECONDS_PER_DAY,
+        "softCap": SOFT_CAP,
+        "hardCap": HARD_CAP,
+        "minPurchase": MIN_PURCHASE,
+        "maxPurchase": MAX_PURCHASE,
+    }
+    terms.update(changes)
+    return tuple(terms.values())
+
+
+@pytest.fixture()
+def sale(setup: TokenSetup) -> Sale:
+    c, s = setup.chain, setup
+    treasury = wallet("offering-treasury").address
+    start = c.timestamp() + 3_600
+    terms = terms_at(start)
+    deployed = c.deploy(
+        "PrimaryOffering",
+        [terms, s.admin.address, s.token.address, s.stablecoin.address, treasury],
+        s.admin,
+    )
+    offering = c.contract("PrimaryOffering", deployed.contract_address or "")
+    c.send(c.tx(s.admin, s.token, "grantRole", AGENT_ROLE, offering.address))
+    return Sale(s=s, offering=offering, treasury=treasury, start=start, end=terms[2])
+
+
+# --------------------------------------------------------------------------- buying
+
+
+def test_buy_mints_payment_times_one_token_over_price(sale: Sale) -> None:
+    alice = sale.buyer("alice")
+    sale.open()
+    payment = 1_234 * USD + 567_891
+    sale.buy(alice, payment)
+    expected = payment * UNIT // PRICE
+    assert sale.tokens(alice) == expected
+    assert sale.read("tokensOf", alice.address) == expected
+    assert sale.read("paidOf", alice.address) == payment
+    assert sale.read("raised") == payment
+    assert sale.s.balance(sale.offering.address) == payment  # held in escrow
+    assert sale.s.balance(alice) == MAX_PURCHASE - payment
+    assert sale.s.balance(sale.treasury) == 0
+
+
+def test_repeat_purchases_add_up_and_count_the_buyer_once(sale: Sale) -> None:
+    alice, bob = sale.buyer("alice"), sale.buyer("bob")
+    sale.open()
+    sale.buy(alice, 150 * USD + 1)
+    sale.buy(alice, 300 * USD + 3)
+    sale.buy(bob, 200 * USD)
+    assert sale.read("buyerCount") == 2
+    assert sale.read("paidOf", alice.address) == 450 * USD + 4
+    assert sale.tokens(alice) == (150 * USD + 1) * UNIT // PRICE + (300 * USD + 3) * UNIT // PRICE
+    assert sale.read("raised") == 650 * USD + 4
+
+
+def test_sale_is_not_open_before_start(sale: Sale) -> None:
+    alice = sale.buyer("alice")
+    error = sale.refused(alice, "buy", MIN_PURCHASE)
+    assert error.error_name == "SaleNotOpen"
+    assert sale.tokens(alice) == 0
+
+
+def test_sale_is_not_open_from_its_end(sale: Sale) -> None:
+    alice = sale.buyer("alice")
+    sale.close()
+    error = sale.refused(alice, "buy", MIN_PURCHASE)
+    assert error.error_name == "SaleNotOpen"
+    assert sale.s.balance(alice) == MAX_PURCHASE
+
+
+def test_unverified_buyer_is_refused(sale: Sale) -> None:
+    outsider = sale.buyer("outsider", verified=False)
+    sale.open()
+    error = sale.refused(outsider, "buy", MIN_PURCHASE)
+    assert error.error_name == "BuyerNotVerified"
+    assert "not a verified investor" in error.user_message
+    assert sale.read("raised") == 0
+
+
+def test_purchase_below_the_minimum_is_refused_and_the_minimum_is_accepted(sale: Sale) -> None:
+    alice = sale.buyer("alice")
+    sale.open()
+    error = sale.refused(alice, "buy", MIN_PURCHASE - 1)
+    assert error.error_name == "BelowMinimumPurchase"
+    sale.buy(alice, MIN_PURCHASE)
+    assert sale.read("paidOf", alice.address) == MIN_PURCHASE
+
+
+def test_cumulative_purchases_above_the_maximum_are_refused(sale: Sale) -> None:
+    alice = sale.buyer("alice", funds=2 * MAX_PURCHASE)
+    sale.open()
+    first = MAX_PURCHASE - MIN_PURCHASE + 1
+    sale.buy(alice, first)
+    error = sale.refused(alice, "buy", MIN_PURCHASE)
+    assert error.error_name == "AboveMaximumPurchase"
+    assert f"cumulative={first + MIN_PURCHASE}" in error.user_message
+    assert sale.read("paidOf", alice.address) == first
+
+
+def test_buying_exactly_the_maximum_is_accepted(sale: Sale) -> None:
+    alice = sale.buyer("alice")
+    sale.open()
+    sale.buy(alice, MAX_PURCHASE - MIN_PURCHASE)
+    sale.buy(alice, MIN_PURCHASE)
+    assert sale.read("paidOf", alice.address) == MAX_PURCHASE
+
+
+def test_hard_cap_holds(sale: Sale) -> None:
+    a, b, c = sale.buyer("a"), sale.buyer("b"), sale.buyer("c")
+    sale.open()
+    sale.buy(a, MAX_PURCHASE)
+    sale.buy(b, MAX_PURCHASE)
+    over = HARD_CAP - 2 * MAX_PURCHASE + 1
+    error = sale.refused(c, "buy", over)
+    assert error.error_name == "HardCapExceeded"
+    assert f"raisedAfter={HARD_CAP + 1}" in error.user_message
+    sale.buy(c, HARD_CAP - 2 * MAX_PURCHASE)
+    assert sale.read("raised") == HARD_CAP
+    d = sale.buyer("d")
+    assert sale.refused(d, "buy", MIN_PURCHASE).error_name == "HardCapExceeded"
+    assert sale.s.balance(sale.offering.address) == HARD_CAP
+
+
+# --------------------------------------------------------------------------- finalizing
+
+
+def test_finalize_before_the_end_below_the_hard_cap_reverts_sale_still_open(sale: Sale) -> None:
+    alice = sale.buyer("alice")
+    sale.open()
+    sale.buy(alice, MAX_PURCHASE)  # above the soft cap, below the hard cap
+    error = sale.refused(sale.s.admin, "finalize")
+    assert error.error_name == "SaleStillOpen"
+    assert sale.read("status") == ACTIVE
+
+
+def test_successful_sale_sends_the_escrow_to_the_treasury(sale: Sale) -> None:
+    a, b = sale.buyer("a"), sale.buyer("b")
+    sale.open()
+    sale.buy(a, 7_000 * USD + 1)
+    sale.buy(b, 3_000 * USD)  # exactly the soft cap in total
+    sale.close()
+    sale.finalize()
+    assert sale.read("status") == SUCCEEDED
+    assert sale.s.balance(sale.treasury) == SOFT_CAP + 1
+    assert sale.s.balance(sale.offering.address) == 0
+    assert sale.tokens(a) == (7_000 * USD + 1) * UNIT // PRICE
+    assert sale.refused(a, "refund").error_name == "RefundsNotAvailable"
+
+
+def test_reaching_the_hard_cap_allows_finalizing_before_the_end(sale: Sale) -> None:
+    a, b, c = sale.buyer("a"), sale.buyer("b"), sale.buyer("c")
+    sale.open()
+    for buyer, payment in [(a, MAX_PURCHASE), (b, MAX_PURCHASE), (c, HARD_CAP - 2 * MAX_PURCHASE)]:
+        sale.buy(buyer, payment)
+    assert sale.s.chain.timestamp() < sale.end
+    sale.finalize()
+    assert sale.read("status") == SUCCEEDED
+    assert sale.s.balance(sale.treasury) == HARD_CAP
+
+
+def test_finalize_twice_reverts_already_finalized(sale: Sale) -> None:
+    sale.close()
+    sale.finalize()
+    assert sale.refused(sale.s.admin, "finalize").error_name == "AlreadyFinalized"
+
+
+def test_no_purchase_after_finalizing(sale: Sale) -> None:
+    a, b, c, d = (sale.buyer(x) for x in "abcd")
+    sale.open()
+    for buyer, payment in [(a, MAX_PURCHASE), (b, MAX_PURCHASE), (c, HARD_CAP - 2 * MAX_PURCHASE)]:
+        sale.buy(buyer, payment)
+    sale.finalize()
+    assert sale.refused(d, "buy", MIN_PURCHASE).error_name == "SaleNotOpen"
+
+
+# --------------------------------------------------------------------------- refunds
+
+
+def test_missed_soft_cap_fails_the_sale_and_refunds_every_buyer_in_full(sale: Sale) -> None:
+    payments = [100 * USD + 7, 4_321 * USD + 1, 2_500 * USD]
+    buyers = [sale.buyer(f"refund-{n}") for n in range(len(payments))]
+    sale.open()
+    for buyer, payment in zip(buyers, payments, strict=True):
+        sale.buy(buyer, payment)
+    assert sum(payments) < SOFT_CAP
+    supply_sold = sum(p * UNIT // PRICE for p in payments)
+    assert sale.s.chain.call(sale.s.token.functions.totalSupply()) == supply_sold
+
+    sale.close()
+    sale.finalize()
+    assert sale.read("status") == FAILED
+    assert sale.s.balance(sale.treasury) == 0
+
+    for buyer in buyers:
+        sale.s.chain.send(sale.s.chain.tx(buyer, sale.offering, "refund"))
+    assert [sale.s.balance(b) for b in buyers] == [MAX_PURCHASE] * len(buyers)
+    assert [sale.tokens(b) for b in buyers] == [0] * len(buyers)
+    assert [sale.read("paidOf", b.address) for b in buyers] == [0] * len(buyers)
+    assert sale.s.chain.call(sale.s.token.functions.totalSupply()) == 0
+    assert sale.read("totalRefunded") == sum(payments) == sale.read("raised")
+    assert sale.s.balance(sale.offering.address) == 0
+
+
+def test_refund_twice_reverts_nothing_to_refund(sale: Sale) -> None:
+    alice = sale.buyer("alice")
+    sale.open()
+    sale.buy(alice, 500 * USD)
+    sale.close()
+    sale.finalize()
+    sale.s.chain.send(sale.s.chain.tx(alice, sale.offering, "refund"))
+    error = sale.refused(alice, "refund")
+    assert error.error_name == "NothingToRefund"
+    assert sale.s.balance(alice) == MAX_PURCHASE
+
+
+def test_refund_before_finalizing_is_not_available(sale: Sale) -> None:
+    alice = sale.buyer("alice")
+    sale.open()
+    sale.buy(alice, 500 * USD)
+    assert sale.refused(alice, "refund").error_name == "RefundsNotAvailable"
+    assert sale.s.balance(alice) == MAX_PURCHASE - 500 * USD
+
+
+# --------------------------------------------------------------------------- terms
+
+
+INVALID_TERMS: dict[str, dict[str, int]] = {
+    "InvalidPrice": {"price": 0},
+    "InvalidSaleWindow": {"end": 0},  # 0 stands for `end == start`, an empty window
+    "InvalidHardCap": {"hardCap": 0, "softCap": 0},
+    "SoftCapAboveHardCap": {"softCap": HARD_CAP + 1},
+    "InvalidMaxPurchase": {"maxPurchase": 0, "minPurchase": 0},
+    "MinPurchaseAboveMaxPurchase": {"minPurchase": MAX_PURCHASE + 1},
+}
+
+
+@pytest.mark.parametrize("error", list(INVALID_TERMS))
+def test_offering_with_invalid_terms_is_not_deployed(setup: TokenSetup, error: str) -> None:
+    start = setup.chain.timestamp() + 3_600
+    changes = dict(INVALID_TERMS[error])
+    if changes.get("end") == 0:
+        changes["end"] = start
+    terms = terms_at(start, **changes)
+    args = [terms, setup.admin.address, setup.token.address, setup.stablecoin.address]
+    with pytest.raises(TransactionReverted) as info:
+        setup.chain.deploy("PrimaryOffering", [*args, setup.admin.address], setup.admin)
+    assert info.value.error_name == error
