@@ -33,6 +33,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils.abi import function_signature_to_4byte_selector
 from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
@@ -540,10 +541,14 @@ class Chain:
             sent = self.rpc.batch([(method, [raw]) for raw in raws])
             hashes: list[str] = []
             ready: dict[str, dict[str, Any]] = {}
-            for req, reply in zip(chunk, sent, strict=True):
+            for req, raw, reply in zip(chunk, raws, sent, strict=True):
                 if "error" in reply:
-                    self.forget_nonces()
                     message = str(reply["error"].get("message", reply["error"]))
+                    if self._sync_send and "timeout" in message.lower():
+                        # The node accepted it but did not confirm in time: poll for the receipt.
+                        hashes.append("0x" + keccak(_to_bytes(raw)).hex())
+                        continue
+                    self.forget_nonces()
                     raise ChainError(f"{req.action}: the node refused the transaction: {message}")
                 result = reply["result"]
                 if isinstance(result, dict):  # a synchronous send returns the receipt itself

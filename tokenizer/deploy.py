@@ -220,9 +220,21 @@ def _role_steps(roles: Roles, dep: Deployment) -> list[tuple[str, str, str, byte
 
 
 def _still_valid(chain: Chain, dep: Deployment, spec: DealSpec) -> bool:
+    """The record describes this chain: same spec and ABIs, and every recorded contract was
+    created by its recorded transaction and still has code (a reset chain, or other contracts
+    deployed at the same addresses since, fail this)."""
     if dep.spec_hash != spec_hash(spec) or dep.abi_hash != chain.artifacts.abi_hash:
         return False
-    return all(chain.code_at(c["address"]) for c in dep.contracts.values())
+    contracts = list(dep.contracts.values())
+    receipts = chain.rpc.batch([("eth_getTransactionReceipt", [c["tx"]]) for c in contracts])
+    for contract, reply in zip(contracts, receipts, strict=True):
+        receipt = reply.get("result")
+        if (
+            not receipt
+            or str(receipt.get("contractAddress", "")).lower() != str(contract["address"]).lower()
+        ):
+            return False
+    return all(chain.code_at(c["address"]) for c in contracts)
 
 
 def deploy_deal(

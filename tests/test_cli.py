@@ -1,0 +1,291 @@
+"""The ``rwa`` command line: its commands, its one-line errors, and whole runs on a real Anvil."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tokenizer import paths
+from tokenizer.chain import AnvilNode, Chain
+from tokenizer.cli import main
+from tokenizer.compiler import Artifacts
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "xiaoping_island.yaml"
+COMMANDS = ("compile", "node", "validate", "deploy", "simulate", "demo")
+DEAD_NODE = "http://127.0.0.1:1"  # nothing listens on port 1
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
+    monkeypatch.setattr(paths, "out_dir", lambda: tmp_path / "out")
+
+
+def rwa(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def seed_data() -> dict[str, Any]:
+    data: dict[str, Any] = copy.deepcopy(yaml.safe_load(SEED.read_text()))
+    return data
+
+
+def write_spec(folder: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    data = seed_data()
+    change(data)
+    path = folder / "deal.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def low_soft_cap(data: dict[str, Any]) -> None:
+    data["offering"]["soft_cap"] = "1000000"  # a sale 25 simulated investors can complete
+
+
+def assert_one_error_line(err: str, *fragments: str) -> None:
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: "), err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0], err
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    for command in COMMANDS:
+        assert f"    {command} " in out, command
+
+
+def test_a_missing_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([])
+    assert exited.value.code == 2
+    assert "usage: rwa" in capsys.readouterr().err
+
+
+def test_validate_accepts_the_seed_and_summarises_it(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = rwa(capsys, "validate", SEED)
+    assert code == 0
+    assert err == ""
+    assert "xiaoping_island.yaml" in out
+    assert "is valid" in out
+    assert "240 periods" in out
+
+
+def test_validate_json_gives_the_deal_in_smallest_units(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = rwa(capsys, "validate", SEED, "--json")
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["id"] == "xiaoping_island"
+    assert summary["periods"] == 240
+    assert summary["price"] == 1_000_000
+    assert summary["hard_cap"] == 40_000_000 * 10**6
+    assert summary["supply"] == 40_000_000 * 10**18
+
+
+BAD_SPECS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    "soft-cap-above-hard-cap": (
+        lambda d: d["offering"].__setitem__("soft_cap", "50000000"),
+        "offering.soft_cap",
+    ),
+    "unknown-field": (lambda d: d["offering"].__setitem__("discount", "5"), "offering.discount"),
+    "negative-price": (lambda d: d["offering"].__setitem__("price", "-1.00"), "offering.price"),
+    "too-many-decimals": (
+        lambda d: d["offering"].__setitem__("min_purchase", "10000.0000001"),
+        "offering.min_purchase",
+    ),
+}
+
+
+@pytest.mark.parametrize("command", ["validate", "deploy", "simulate"])
+@pytest.mark.parametrize("case", sorted(BAD_SPECS))
+def test_a_bad_spec_field_is_refused_with_one_line_naming_the_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str, case: str
+) -> None:
+    change, field = BAD_SPECS[case]
+    path = write_spec(tmp_path, change)
+    # With a dead node, a command that looked at the chain before the spec would fail differently.
+    extra = [] if command == "validate" else ["--rpc-url", DEAD_NODE]
+    started = time.perf_counter()
+    code, out, err = rwa(capsys, command, path, *extra)
+    assert code == 2
+    assert out == ""
+    assert_one_error_line(err, field, str(path))
+    assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("command", ["validate", "deploy", "simulate"])
+def test_a_missing_spec_file_is_refused_with_one_line_naming_the_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
+    path = tmp_path / "nowhere.yaml"
+    extra = [] if command == "validate" else ["--rpc-url", DEAD_NODE]
+    code, out, err = rwa(capsys, command, path, *extra)
+    assert code != 0
+    assert out == ""
+    assert_one_error_line(err, str(path), "does not exist")
+
+
+def test_simulate_refuses_zero_periods(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = rwa(capsys, "simulate", SEED, "--periods", "0", "--rpc-url", DEAD_NODE)
+    assert code != 0
+    assert_one_error_line(err, "--periods", "positive", "0")
+
+
+def test_simulate_refuses_more_periods_than_the_term(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = rwa(capsys, "simulate", SEED, "--periods", "241", "--rpc-url", DEAD_NODE)
+    assert code != 0
+    assert_one_error_line(err, "--periods 241", "longer than the term", "240")
+
+
+def test_simulate_refuses_a_negative_investor_count(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = rwa(capsys, "simulate", SEED, "--investors", "-3", "--rpc-url", DEAD_NODE)
+    assert code != 0
+    assert_one_error_line(err, "--investors", "-3")
+
+
+@pytest.mark.parametrize("command", ["deploy", "simulate"])
+def test_an_unreachable_node_is_one_line_error_not_a_traceback_and_quick(
+    capsys: pytest.CaptureFixture[str], command: str, tmp_path: Path
+) -> None:
+    extra = ["--periods", "6"] if command == "simulate" else []
+    started = time.perf_counter()
+    code, _, err = rwa(capsys, command, SEED, "--rpc-url", DEAD_NODE, *extra)
+    seconds = time.perf_counter() - started
+    assert code != 0
+    assert_one_error_line(err, "127.0.0.1:1", "cannot reach")
+    assert seconds < 10
+    assert not (tmp_path / "deployments").exists()
+
+
+def test_a_node_with_another_chain_id_is_refused_as_the_wrong_chain(
+    capsys: pytest.CaptureFixture[str], anvil: AnvilNode, chain: Chain, tmp_path: Path
+) -> None:
+    block = chain.block_number()
+    code, out, err = rwa(
+        capsys, "deploy", SEED, "--rpc-url", anvil.url, "--chain-id", "5", "--json"
+    )
+    assert code != 0
+    assert out == ""
+    assert_one_error_line(err, "wrong chain", "5", "31337")
+    assert chain.block_number() == block
+    assert not (tmp_path / "deployments").exists()
+
+
+def test_compile_json_reports_the_cached_contracts_without_warnings(
+    capsys: pytest.CaptureFixture[str], artifacts: Artifacts
+) -> None:
+    code, out, _ = rwa(capsys, "compile", "--json")
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["from_cache"] is True
+    assert summary["warnings"] == []
+    assert summary["compiler"] == artifacts.compiler_version
+    assert summary["contracts"]["RevenueShareToken"] == (
+        artifacts.get("RevenueShareToken").deployed_size
+    )
+
+
+def test_deploy_json_prints_the_record_and_a_second_deploy_reuses_it(
+    capsys: pytest.CaptureFixture[str], anvil: AnvilNode, chain: Chain, tmp_path: Path
+) -> None:
+    code, out, err = rwa(capsys, "deploy", SEED, "--rpc-url", anvil.url, "--json")
+    assert code == 0, err
+    printed = json.loads(out)
+    saved = tmp_path / "deployments" / "31337" / "xiaoping_island.json"
+    assert json.loads(saved.read_text()) == printed
+    assert set(printed["contracts"]) == {"stablecoin", "registry", "token", "offering"}
+    assert all(chain.code_at(c["address"]) for c in printed["contracts"].values())
+    block = chain.block_number()
+    code, again, err = rwa(capsys, "deploy", SEED, "--rpc-url", anvil.url, "--json")
+    assert code == 0, err
+    assert json.loads(again) == printed
+    assert chain.block_number() == block
+
+
+def test_simulate_json_on_the_seed_exits_zero_reconciles_and_writes_both_reports(
+    capsys: pytest.CaptureFixture[str], anvil: AnvilNode, chain: Chain, tmp_path: Path
+) -> None:
+    out_dir = tmp_path / "report"
+    code, out, err = rwa(
+        capsys,
+        "simulate",
+        SEED,
+        "--periods",
+        "12",
+        "--investors",
+        "25",
+        "--rpc-url",
+        anvil.url,
+        "--out",
+        out_dir,
+        "--json",
+    )
+    assert code == 0, err
+    report = json.loads(out)  # the whole of stdout is the JSON report
+    assert report["reconciliation"]["mismatches"] == 0
+    assert report["investors"]["registered"] == 25
+    assert report["revenue"]["periods"] == 12
+    assert json.loads((out_dir / "report.json").read_text()) == report
+    markdown = (out_dir / "report.md").read_text()
+    assert report["deal"]["name"] in markdown
+    assert not (ROOT / "out" / "report.json").exists()
+
+
+def test_simulate_distributes_every_requested_period_when_the_sale_succeeds(
+    capsys: pytest.CaptureFixture[str], anvil: AnvilNode, chain: Chain, tmp_path: Path
+) -> None:
+    spec = write_spec(tmp_path, low_soft_cap)
+    code, out, err = rwa(
+        capsys,
+        "simulate",
+        spec,
+        "--periods",
+        "12",
+        "--investors",
+        "25",
+        "--rpc-url",
+        anvil.url,
+        "--out",
+        tmp_path / "report",
+        "--json",
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["sale"]["status"] == "succeeded"
+    assert report["revenue"]["periods_distributed"] == 12
+    rec = report["reconciliation"]
+    assert rec["mismatches"] == 0
+    assert rec["periods"] == 12
+    assert rec["distributed"] == sum(report["revenue"]["per_period"]) > 0
+    assert rec["claimed"] + rec["claimable"] + rec["dust"] == rec["distributed"]
+
+
+def test_demo_runs_on_its_own_embedded_anvil_and_reports_to_the_deals_out_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = rwa(capsys, "demo", "--periods", "6", "--investors", "20", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["chain"]["embedded"] is True
+    assert report["revenue"]["periods"] == 6
+    assert report["reconciliation"]["mismatches"] == 0
+    assert (tmp_path / "out" / "xiaoping_island" / "report.json").is_file()
+    assert (tmp_path / "out" / "xiaoping_island" / "report.md").is_file()

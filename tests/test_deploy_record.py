@@ -1,0 +1,252 @@
+"""Deploying a deal: the deployment record, reuse, redeployment and resuming an interrupted run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tokenizer import paths
+from tokenizer.chain import Chain, TxRequest
+from tokenizer.deploy import (
+    AGENT_ROLE,
+    SECONDS_PER_DAY,
+    SERVICER_ROLE,
+    Deal,
+    deploy_deal,
+    record_path,
+)
+from tokenizer.errors import DeploymentError
+from tokenizer.spec import DealSpec, load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "xiaoping_island.yaml"
+KEYS = ("stablecoin", "registry", "token", "offering")
+GRANTS = [
+    "grant token agent",
+    "grant token servicer",
+    "grant offering minter",
+    "grant registry agent",
+]
+
+
+class Interrupted(Exception):
+    """Stands for a crash or Ctrl-C in the middle of a deployment."""
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
+    monkeypatch.setattr(paths, "out_dir", lambda: tmp_path / "out")
+    return tmp_path / "deployments"
+
+
+def record(chain: Chain, spec: DealSpec) -> dict:
+    data: dict = json.loads(record_path(chain.chain_id, spec.id).read_text())
+    return data
+
+
+def addresses(deal: Deal) -> dict[str, str]:
+    return {key: deal.deployment.address(key) for key in KEYS}
+
+
+def interrupt_at(step_prefix: str) -> Callable[[str, bool], None]:
+    def on_step(step: str, reused: bool) -> None:
+        if step.startswith(step_prefix) and not reused:
+            raise Interrupted(step)
+
+    return on_step
+
+
+def bump_admin_nonce(chain: Chain) -> None:
+    admin = chain.accounts[0]
+    chain.send(TxRequest(admin, chain.accounts[9].address, "0x", "a plain transfer", value=1))
+
+
+def roles_granted(chain: Chain, deal: Deal) -> list[bool]:
+    roles = deal.roles
+    checks = [
+        (deal.token, AGENT_ROLE, roles.agent.address),
+        (deal.token, SERVICER_ROLE, roles.servicer.address),
+        (deal.token, AGENT_ROLE, deal.offering.address),
+        (deal.registry, AGENT_ROLE, roles.agent.address),
+    ]
+    return [bool(chain.call(c.functions.hasRole(role, who))) for c, role, who in checks]
+
+
+def test_the_record_holds_addresses_tx_hashes_blocks_compiler_and_abi_hash(
+    chain: Chain, xiaoping: DealSpec
+) -> None:
+    deal = deploy_deal(chain, xiaoping)
+    data = record(chain, xiaoping)
+    assert data["deal"] == "xiaoping_island"
+    assert data["chain_id"] == chain.chain_id == 31337
+    assert data["compiler_version"] == chain.artifacts.compiler_version
+    assert data["abi_hash"] == chain.artifacts.abi_hash
+    assert data["spec_hash"] == hashlib.sha256(SEED.read_bytes()).hexdigest()
+    assert data["steps"] == GRANTS
+    assert list(data["contracts"]) == list(KEYS)
+    for key, entry in data["contracts"].items():
+        assert re.fullmatch(r"0x[0-9a-fA-F]{40}", entry["address"])
+        assert re.fullmatch(r"0x[0-9a-f]{64}", entry["tx"])
+        receipt = chain.rpc.call("eth_getTransactionReceipt", [entry["tx"]])
+        assert receipt["contractAddress"].lower() == entry["address"].lower(), key
+        assert int(receipt["blockNumber"], 16) == entry["block"], key
+        assert int(receipt["gasUsed"], 16) == entry["gas"], key
+        assert chain.code_at(entry["address"]), key
+    assert addresses(deal) == {k: data["contracts"][k]["address"] for k in KEYS}
+
+
+def test_the_record_schedule_matches_the_contracts_on_chain(
+    chain: Chain, xiaoping: DealSpec
+) -> None:
+    deal = deploy_deal(chain, xiaoping)
+    schedule = record(chain, xiaoping)["schedule"]
+    assert schedule["sale_end"] - schedule["sale_start"] == 30 * SECONDS_PER_DAY
+    assert schedule["periods"] == xiaoping.periods == 240
+    assert schedule["maturity"] == schedule["sale_end"] + 240 * schedule["period_seconds"]
+    assert chain.call(deal.token.functions.maturity()) == schedule["maturity"]
+    assert chain.call(deal.token.functions.settlementToken()) == deal.stablecoin.address
+    assert chain.call(deal.token.functions.identityRegistry()) == deal.registry.address
+
+
+def test_a_fresh_deployment_grants_every_role(chain: Chain, xiaoping: DealSpec) -> None:
+    deal = deploy_deal(chain, xiaoping)
+    assert deal.deployment.reused is False
+    assert roles_granted(chain, deal) == [True] * 4
+
+
+def test_a_second_deploy_reuses_the_recorded_contracts_without_a_transaction(
+    chain: Chain, xiaoping: DealSpec
+) -> None:
+    first = deploy_deal(chain, xiaoping)
+    before = record_path(chain.chain_id, xiaoping.id).read_text()
+    block = chain.block_number()
+    steps: list[tuple[str, bool]] = []
+    second = deploy_deal(chain, xiaoping, on_step=lambda s, r: steps.append((s, r)))
+    assert second.deployment.reused is True
+    assert addresses(second) == addresses(first)
+    assert chain.block_number() == block
+    assert all(reused for _, reused in steps)
+    assert record_path(chain.chain_id, xiaoping.id).read_text() == before
+
+
+def test_a_record_whose_contracts_have_no_code_is_deployed_afresh(
+    chain: Chain, xiaoping: DealSpec
+) -> None:
+    snapshot = chain.snapshot()
+    old = addresses(deploy_deal(chain, xiaoping))
+    chain.revert_to(snapshot)  # the chain forgets the contracts; the record file stays
+    bump_admin_nonce(chain)  # so that the new contracts land at new addresses
+    assert not chain.code_at(old["token"])
+    deal = deploy_deal(chain, xiaoping)
+    assert deal.deployment.reused is False
+    new = addresses(deal)
+    assert all(new[k] != old[k] for k in KEYS)
+    assert all(chain.code_at(a) for a in new.values())
+    saved = record(chain, xiaoping)
+    assert {k: saved["contracts"][k]["address"] for k in KEYS} == new
+    assert saved["steps"] == GRANTS
+    assert roles_granted(chain, deal) == [True] * 4
+
+
+def test_a_record_whose_addresses_now_hold_other_contracts_is_deployed_afresh(
+    chain: Chain, xiaoping: DealSpec
+) -> None:
+    snapshot = chain.snapshot()
+    old = addresses(deploy_deal(chain, xiaoping))
+    chain.revert_to(snapshot)
+    admin = chain.accounts[0]
+    for _ in KEYS:  # the same sender and nonces: other contracts at the recorded addresses
+        chain.deploy("IdentityRegistry", [admin.address], admin)
+    assert all(chain.code_at(a) for a in old.values())
+    deal = deploy_deal(chain, xiaoping)
+    assert deal.deployment.reused is False
+    token_code = chain.code_at(deal.deployment.address("token"))
+    assert len(token_code) == chain.artifacts.get("RevenueShareToken").deployed_size
+
+
+def test_an_edited_spec_is_deployed_afresh(
+    chain: Chain, tmp_path: Path, xiaoping: DealSpec
+) -> None:
+    path = tmp_path / "deal.yaml"
+    path.write_text(SEED.read_text())
+    first = deploy_deal(chain, load_spec(path))
+    path.write_text(SEED.read_text() + "\n# an edit\n")
+    second = deploy_deal(chain, load_spec(path))
+    assert second.deployment.reused is False
+    assert addresses(second)["token"] != addresses(first)["token"]
+
+
+def test_a_record_from_other_abis_is_deployed_afresh(chain: Chain, xiaoping: DealSpec) -> None:
+    first = deploy_deal(chain, xiaoping)
+    path = record_path(chain.chain_id, xiaoping.id)
+    data = json.loads(path.read_text())
+    data["abi_hash"] = "f" * 64
+    path.write_text(json.dumps(data))
+    second = deploy_deal(chain, xiaoping)
+    assert second.deployment.reused is False
+    assert addresses(second)["token"] != addresses(first)["token"]
+    assert record(chain, xiaoping)["abi_hash"] == chain.artifacts.abi_hash
+
+
+def test_an_unreadable_record_is_a_deployment_error_naming_the_file(
+    chain: Chain, xiaoping: DealSpec
+) -> None:
+    path = record_path(chain.chain_id, xiaoping.id)
+    path.parent.mkdir(parents=True)
+    path.write_text("{ not json")
+    with pytest.raises(DeploymentError) as caught:
+        deploy_deal(chain, xiaoping)
+    assert str(path) in caught.value.user_message
+    assert "\n" not in caught.value.user_message
+
+
+def test_a_deployment_interrupted_after_two_contracts_records_only_those(
+    chain: Chain, xiaoping: DealSpec
+) -> None:
+    with pytest.raises(Interrupted):
+        deploy_deal(chain, xiaoping, on_step=interrupt_at("IdentityRegistry"))
+    saved = record(chain, xiaoping)
+    assert list(saved["contracts"]) == ["stablecoin", "registry"]
+    assert saved["steps"] == []
+
+
+def test_an_interrupted_deployment_resumes_without_redeploying_the_first_contracts(
+    chain: Chain, xiaoping: DealSpec
+) -> None:
+    with pytest.raises(Interrupted):
+        deploy_deal(chain, xiaoping, on_step=interrupt_at("IdentityRegistry"))
+    partial = record(chain, xiaoping)["contracts"]
+    block = chain.block_number()
+    steps: list[tuple[str, bool]] = []
+    deal = deploy_deal(chain, xiaoping, on_step=lambda s, r: steps.append((s, r)))
+    assert deal.deployment.address("stablecoin") == partial["stablecoin"]["address"]
+    assert deal.deployment.address("registry") == partial["registry"]["address"]
+    assert [reused for _, reused in steps[:2]] == [True, True]
+    assert not any(reused for _, reused in steps[2:])
+    assert chain.block_number() - block == 2 + len(GRANTS)  # two contracts, then the grants
+    assert chain.call(deal.token.functions.settlementToken()) == deal.stablecoin.address
+    assert chain.call(deal.token.functions.identityRegistry()) == deal.registry.address
+    assert chain.call(deal.offering.functions.token()) == deal.token.address
+    assert roles_granted(chain, deal) == [True] * 4
+    assert record(chain, xiaoping)["steps"] == GRANTS
+
+
+def test_a_deployment_interrupted_between_role_grants_resumes_with_the_missing_grants_only(
+    chain: Chain, xiaoping: DealSpec
+) -> None:
+    with pytest.raises(Interrupted):
+        deploy_deal(chain, xiaoping, on_step=interrupt_at("grant token servicer"))
+    assert record(chain, xiaoping)["steps"] == GRANTS[:2]
+    first = record(chain, xiaoping)["contracts"]
+    block = chain.block_number()
+    deal = deploy_deal(chain, xiaoping)
+    assert chain.block_number() - block == 2
+    assert addresses(deal) == {k: first[k]["address"] for k in KEYS}
+    assert roles_granted(chain, deal) == [True] * 4
+    assert record(chain, xiaoping)["steps"] == GRANTS
