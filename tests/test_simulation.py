@@ -368,11 +368,6 @@ def test_no_secondary_transfer_happens_within_the_lockup_after_the_primary_sale(
     assert early == []
 
 
-@pytest.mark.xfail(
-    reason="compliance.blocked_countries is enforced nowhere: spec.py accepts investors from a "
-    "blocked country and the registry/token let them buy and hold",
-    strict=True,
-)
 def test_an_investor_from_a_blocked_country_never_holds_the_token(
     chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -615,6 +615,19 @@ def load_spec(path: str | Path) -> DealSpec:
     investors = _investors(top.section("investors", _INVESTORS), settlement)
     revenue = _revenue(top.section("revenue", _REVENUE), token)
     compliance = _compliance(top.section("compliance", _COMPLIANCE, default={}), token)
+    for place in investors.jurisdictions:
+        members = EU_MEMBERS if place == "EU" else (place,)
+        refused = [
+            c
+            for c in members
+            if c in compliance.blocked_countries or c not in compliance.allowed_countries
+        ]
+        if refused:
+            top.fail(
+                f"investors.jurisdictions.{place}",
+                f"compliance does not admit investors from {', '.join(refused)} "
+                "(blocked, or not in compliance.allowed_countries)",
+            )
     if settlement.revenue_currency != revenue.currency:
         top.fail(
             "settlement.revenue_currency",
