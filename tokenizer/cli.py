@@ -73,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     _sim_options(p)
     _chain_options(p)
 
+    p = sub.add_parser("bench", help="measure gas, throughput and speed, with baselines")
+    from tokenizer import bench
+
+    bench.add_arguments(p)
+
     p = sub.add_parser("demo", help="the Xiaoping Island story on an embedded Anvil")
     p.add_argument("spec", type=Path, nargs="?", default=None, help=f"default {DEFAULT_SPEC}")
     _sim_options(p)
@@ -232,7 +237,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_simulate(args)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from tokenizer import bench
+
+    return bench.run(args)
+
+
 COMMANDS = {
+    "bench": cmd_bench,
     "compile": cmd_compile,
     "node": cmd_node,
     "validate": cmd_validate,

@@ -1,0 +1,93 @@
+"""The quick benchmark runs end to end and its figures behave as the design says.
+
+No timing is asserted (machines differ); gas and structure are deterministic enough to check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tokenizer import bench, paths
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("bench-out")
+    parser = argparse.ArgumentParser()
+    bench.add_arguments(parser)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(paths, "out_dir", lambda: out)
+        assert bench.run(parser.parse_args(["--quick"])) == 0
+    path = out / "bench.json"
+    assert path.is_file()
+    doc: dict[str, Any] = json.loads(Path(path).read_text())
+    return doc
+
+
+def test_bench_json_has_the_keys(result: dict[str, Any]) -> None:
+    assert {"machine", "gas", "throughput", "seconds", "goals"} <= set(result)
+    assert {"cpu_count", "platform", "python", "anvil"} <= set(result["machine"])
+    gas = result["gas"]
+    for key in (
+        "distribute",
+        "distribute_first",
+        "claim",
+        "claim_first",
+        "transfer_compliant",
+        "transfer_plain_erc20",
+        "push_distribution",
+        "push_max_holders_30m",
+    ):
+        assert key in gas, key
+    assert set(gas["distribute"]) == {"10", "100", "1000"}
+    assert set(gas["push_distribution"]) == {"100", "300"}
+    assert {"onboard_tx_per_s_sequential", "onboard_tx_per_s_batched"} <= set(result["throughput"])
+    for key in (
+        "simulate_1000x240",
+        "montecarlo_10000x240",
+        "montecarlo_python_per_path",
+        "compile_cold",
+        "compile_cached",
+    ):
+        assert result["seconds"][key] > 0, key
+    for goal in result["goals"].values():
+        assert {"goal", "value", "met"} <= set(goal)
+        assert isinstance(goal["met"], bool)
+    assert result["quick"] is True
+    assert result["sizes"]["holders"] == [10, 100, 1000]
+
+
+def test_distribute_gas_is_flat(result: dict[str, Any]) -> None:
+    distribute = result["gas"]["distribute"]
+    assert abs(distribute["1000"] - distribute["10"]) <= 0.01 * distribute["10"]
+    assert result["gas"]["distribute_first"] > 0
+
+
+def test_push_distribution_grows_with_holders(result: dict[str, Any]) -> None:
+    push = result["gas"]["push_distribution"]
+    assert push["300"] / push["100"] > 2
+    assert push["100"] > result["gas"]["distribute"]["1000"]
+    assert result["gas"]["push_max_holders_30m"] > 300
+
+
+def test_claims_and_transfers(result: dict[str, Any]) -> None:
+    gas = result["gas"]
+    assert 0 < gas["claim"] < gas["claim_first"]
+    assert gas["transfer_compliant"] > gas["transfer_plain_erc20"] > 21_000
+
+
+def test_batched_sending_is_faster(result: dict[str, Any]) -> None:
+    tp = result["throughput"]
+    assert tp["onboard_tx_per_s_batched"] > tp["onboard_tx_per_s_sequential"]
+
+
+def test_simulation_reconciles(result: dict[str, Any]) -> None:
+    sim = result["simulation"]
+    assert sim["mismatches"] == 0
+    assert sim["buyers"] > 0
+    assert sim["periods_distributed"] == result["sizes"]["sim_periods"]
