@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from eth_abi.abi import decode as abi_decode
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from eth_utils.crypto import keccak
 
-from tokenizer.chain import AnvilNode, Chain, dev_accounts
+from tokenizer.chain import AnvilNode, Chain, Receipt, dev_accounts
 from tokenizer.compiler import Artifacts, compile_contracts
 from tokenizer.deploy import AGENT_ROLE, SECONDS_PER_DAY, SERVICER_ROLE
 from tokenizer.spec import DealSpec, load_spec
@@ -148,3 +151,23 @@ def setup(chain: Chain) -> TokenSetup:
         ]
     )
     return s
+
+
+def events(receipt: Receipt, contract: Any, name: str) -> list[dict[str, Any]]:
+    """Decode every `name` event that `contract` emitted in `receipt`."""
+    abi = next(i for i in contract.abi if i.get("type") == "event" and i["name"] == name)
+    inputs = abi["inputs"]
+    topic0 = "0x" + keccak(text=f"{name}({','.join(i['type'] for i in inputs)})").hex()
+    indexed = [i for i in inputs if i["indexed"]]
+    plain = [i for i in inputs if not i["indexed"]]
+    found = []
+    for log in receipt.logs:
+        if log["address"].lower() != contract.address.lower() or log["topics"][0] != topic0:
+            continue
+        values: dict[str, Any] = {}
+        for item, topic in zip(indexed, log["topics"][1:], strict=True):
+            values[item["name"]] = abi_decode([item["type"]], bytes.fromhex(topic[2:]))[0]
+        data = abi_decode([i["type"] for i in plain], bytes.fromhex(log["data"][2:]))
+        values.update(zip([i["name"] for i in plain], data, strict=True))
+        found.append(values)
+    return found

@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from eth_abi import decode as abi_decode
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
 
-from tests.conftest import CN, HK, SG, US, TokenSetup, wallet
+from tests.conftest import CN, HK, SG, US, TokenSetup, events, wallet
 from tokenizer.chain import Receipt
 from tokenizer.deploy import SECONDS_PER_DAY
 from tokenizer.errors import TransactionReverted
@@ -33,26 +31,6 @@ def refused(s: TokenSetup, fn: str, *args: Any) -> TransactionReverted:
 
 def expiry_in(s: TokenSetup, days: int) -> int:
     return s.chain.timestamp() + days * SECONDS_PER_DAY
-
-
-def events(receipt: Receipt, contract: Any, name: str) -> list[dict[str, Any]]:
-    """Decode every `name` event that `contract` emitted in `receipt`."""
-    abi = next(i for i in contract.abi if i.get("type") == "event" and i["name"] == name)
-    inputs = abi["inputs"]
-    topic0 = "0x" + keccak(text=f"{name}({','.join(i['type'] for i in inputs)})").hex()
-    indexed = [i for i in inputs if i["indexed"]]
-    plain = [i for i in inputs if not i["indexed"]]
-    found = []
-    for log in receipt.logs:
-        if log["address"].lower() != contract.address.lower() or log["topics"][0] != topic0:
-            continue
-        values: dict[str, Any] = {}
-        for item, topic in zip(indexed, log["topics"][1:], strict=True):
-            values[item["name"]] = abi_decode([item["type"]], bytes.fromhex(topic[2:]))[0]
-        data = abi_decode([i["type"] for i in plain], bytes.fromhex(log["data"][2:]))
-        values.update(zip([i["name"] for i in plain], data, strict=True))
-        found.append(values)
-    return found
 
 
 def as_rows(found: list[dict[str, Any]]) -> list[tuple[str, int, int, int]]:

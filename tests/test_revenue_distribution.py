@@ -11,11 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from eth_abi import decode as abi_decode
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
 
-from tests.conftest import UNIT, USD, TokenSetup, wallet
+from tests.conftest import UNIT, USD, TokenSetup, events, wallet
 from tokenizer.chain import Chain, Receipt
 from tokenizer.errors import TransactionReverted
 
@@ -99,26 +97,6 @@ def transfer(s: TokenSetup, sender: LocalAccount, to: LocalAccount, amount: int)
 
 def claim(s: TokenSetup, holder: LocalAccount) -> Receipt:
     return s.chain.send(s.chain.tx(holder, s.token, "claim"))
-
-
-def events(receipt: Receipt, contract: Any, name: str) -> list[dict[str, Any]]:
-    """Decode every `name` event that `contract` emitted in `receipt`."""
-    abi = next(i for i in contract.abi if i.get("type") == "event" and i["name"] == name)
-    inputs = abi["inputs"]
-    topic0 = "0x" + keccak(text=f"{name}({','.join(i['type'] for i in inputs)})").hex()
-    indexed = [i for i in inputs if i["indexed"]]
-    plain = [i for i in inputs if not i["indexed"]]
-    found = []
-    for log in receipt.logs:
-        if log["address"].lower() != contract.address.lower() or log["topics"][0] != topic0:
-            continue
-        values: dict[str, Any] = {}
-        for item, topic in zip(indexed, log["topics"][1:], strict=True):
-            values[item["name"]] = abi_decode([item["type"]], bytes.fromhex(topic[2:]))[0]
-        data = abi_decode([i["type"] for i in plain], bytes.fromhex(log["data"][2:]))
-        values.update(zip([i["name"] for i in plain], data, strict=True))
-        found.append(values)
-    return found
 
 
 def holders(s: TokenSetup, balances: list[int], prefix: str = "holder") -> list[LocalAccount]:
