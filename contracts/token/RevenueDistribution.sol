@@ -14,7 +14,8 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
  * @dev Cumulative magnified revenue per share plus a per-holder correction adjusted in
  * {ERC20-_update} on every mint, burn and transfer. The division remainder of each distribution
  * is carried into the next one, so
- * `sum(claimed) + sum(claimable) + dust == totalDistributed` to the unit.
+ * `sum(claimed) + sum(claimable) + dust == totalDistributed` to the unit. Claimed amounts
+ * are in the {RevenueClaimed} events; the token stores only what paying holders needs.
  */
 abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
     using SafeERC20 for IERC20;
@@ -24,28 +25,23 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
     /// @notice Fixed-point scale of the revenue-per-share accumulator.
     uint256 public constant MAGNITUDE = 2 ** 128;
 
-    /// @notice One revenue period as reported and distributed.
-    struct Period {
-        uint256 amount;
-        bytes32 reportHash;
-        uint64 timestamp;
-        uint256 supplyAtDistribution;
-    }
-
     IERC20 private immutable _settlementToken;
 
+    // One storage slot, read and written once per distribution.
+    uint64 private _lastPeriodId;
+    uint192 private _magnifiedRemainder;
+
     uint256 private _magnifiedRevenuePerShare;
-    uint256 private _magnifiedRemainder;
-    mapping(address holder => int256) private _magnifiedCorrections;
-    mapping(address holder => uint256) private _claimed;
     uint256 private _totalDistributed;
-    uint256 private _totalClaimed;
-    uint256 private _lastPeriodId;
+    /// @dev Per holder: revenue earned before the holder's current balance was acquired, minus
+    /// everything paid out to the holder, both magnified. Claims fold into it, so a claim
+    /// touches one per-holder slot.
+    mapping(address holder => int256) private _magnifiedCorrections;
 
-    /// @notice Period id => distribution record.
-    mapping(uint256 periodId => Period) public periods;
-
-    /// @notice Emitted for every distribution.
+    /**
+     * @notice Emitted for every distribution. The record of a period (amount, report hash,
+     * block time) lives in this event; the token keeps only what it needs to pay holders.
+     */
     event RevenueDistributed(
         uint256 indexed periodId,
         uint256 amount,
@@ -55,6 +51,8 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
     );
     /// @notice Emitted when revenue is paid out to a holder.
     event RevenueClaimed(address indexed holder, uint256 amount);
+    /// @notice Emitted when a holder's unclaimed revenue moves to another wallet (recovery).
+    event AccruedRevenueMoved(address indexed from, address indexed to, uint256 claimable);
 
     /// @dev Period ids must be `lastPeriodId + 1`.
     error PeriodOutOfSequence(uint256 expected, uint256 given);
@@ -62,10 +60,9 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
     error NoHolders();
     /// @dev The holder has nothing to claim.
     error NothingToClaim(address holder);
-    /// @dev The settlement token address is zero.
+    /// @dev The settlement token is the zero address.
     error InvalidSettlementToken(address settlementToken);
 
-    /// @param settlementToken_ The ERC-20 stablecoin revenue is paid in.
     constructor(IERC20 settlementToken_) {
         if (address(settlementToken_) == address(0)) revert InvalidSettlementToken(address(settlementToken_));
         _settlementToken = settlementToken_;
@@ -103,31 +100,13 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
     }
 
     /**
-     * @notice Revenue ever earned by `holder` (claimed or not), in settlement-token units.
-     * @param holder The holder.
-     * @return Cumulative revenue earned.
-     */
-    function accumulativeRevenueOf(address holder) public view returns (uint256) {
-        int256 magnified = (_magnifiedRevenuePerShare * balanceOf(holder)).toInt256() + _magnifiedCorrections[holder];
-        return magnified.toUint256() / MAGNITUDE;
-    }
-
-    /**
-     * @notice Revenue already paid out to `holder`.
-     * @param holder The holder.
-     * @return Settlement-token units claimed.
-     */
-    function claimedOf(address holder) public view returns (uint256) {
-        return _claimed[holder];
-    }
-
-    /**
-     * @notice Revenue `holder` can claim now.
+     * @notice Revenue `holder` can claim now, in settlement-token units (rounded down; the
+     * fraction stays with the holder and counts towards later periods).
      * @param holder The holder.
      * @return Settlement-token units claimable.
      */
     function claimable(address holder) public view returns (uint256) {
-        return accumulativeRevenueOf(holder) - _claimed[holder];
+        return _magnifiedUnclaimed(holder) / MAGNITUDE;
     }
 
     /**
@@ -147,7 +126,7 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
     }
 
     /**
-     * @notice The correction term of `holder`.
+     * @notice The correction term of `holder` (claims included).
      * @param holder The holder.
      * @return The signed magnified correction.
      */
@@ -172,20 +151,12 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
     }
 
     /**
-     * @notice Sum of all claimed amounts.
-     * @return Settlement-token units claimed.
-     */
-    function totalClaimed() public view returns (uint256) {
-        return _totalClaimed;
-    }
-
-    /**
      * @dev Records period `periodId`, adds `amount` to the accumulator and pulls `amount` of the
-     * settlement token from `payer`. Access control and reentrancy guard are the caller's job.
+     * settlement token from `payer`. Access control is the caller's job.
      * Emits {RevenueDistributed}.
      */
     function _distribute(address payer, uint256 periodId, uint256 amount, bytes32 reportHash) internal {
-        uint256 expected = _lastPeriodId + 1;
+        uint256 expected = uint256(_lastPeriodId) + 1;
         if (periodId != expected) revert PeriodOutOfSequence(expected, periodId);
         uint256 supply = totalSupply();
         if (supply == 0) revert NoHolders();
@@ -193,23 +164,39 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
         uint256 total = amount * MAGNITUDE + _magnifiedRemainder;
         uint256 delta = total / supply;
         uint256 remainder = total % supply;
-        _magnifiedRemainder = remainder;
+        _lastPeriodId = periodId.toUint64();
+        _magnifiedRemainder = remainder.toUint192();
         _magnifiedRevenuePerShare += delta;
         _totalDistributed += amount;
-        _lastPeriodId = periodId;
-        periods[periodId] = Period(amount, reportHash, uint64(block.timestamp), supply);
         emit RevenueDistributed(periodId, amount, reportHash, delta, remainder);
 
         // A period without net revenue is still reported (its report hash is on record).
         if (amount != 0) _settlementToken.safeTransferFrom(payer, address(this), amount);
     }
 
+    /**
+     * @dev Moves all of `from`'s unclaimed revenue (fractions included) to `to`, for wallet
+     * recovery. Call after the balance itself has moved. Emits {AccruedRevenueMoved}.
+     */
+    function _moveAccrued(address from, address to) internal {
+        uint256 magnified = _magnifiedUnclaimed(from);
+        int256 signed = magnified.toInt256();
+        _magnifiedCorrections[from] -= signed;
+        _magnifiedCorrections[to] += signed;
+        emit AccruedRevenueMoved(from, to, magnified / MAGNITUDE);
+    }
+
+    /// @dev Magnified revenue earned by `holder` and not yet paid out.
+    function _magnifiedUnclaimed(address holder) private view returns (uint256) {
+        int256 magnified = (_magnifiedRevenuePerShare * balanceOf(holder)).toInt256() + _magnifiedCorrections[holder];
+        return magnified.toUint256();
+    }
+
     /// @dev Pays `holder` what it is owed, effects before the transfer. Returns the amount paid.
     function _claim(address holder) private returns (uint256 amount) {
         amount = claimable(holder);
         if (amount == 0) return 0;
-        _claimed[holder] += amount;
-        _totalClaimed += amount;
+        _magnifiedCorrections[holder] -= (amount * MAGNITUDE).toInt256();
         emit RevenueClaimed(holder, amount);
         _settlementToken.safeTransfer(holder, amount);
     }

@@ -83,16 +83,14 @@ contract RevenueShareToken is ERC20, AccessControl, TokenGate, RevenueDistributi
      * @notice Distributes `amount` of revenue for period `periodId` to all current holders.
      * @dev Servicer only. Pulls `amount` of the settlement token from the caller (approve first).
      * Periods are strictly sequential from 1, so a repeated period is rejected. O(1).
-     * Works while paused and after maturity. Emits {RevenueDistributed}.
+     * Works while paused and after maturity. Emits {RevenueDistributed}. No reentrancy guard:
+     * every state change precedes the one external call, to the settlement token fixed at
+     * construction.
      * @param periodId Must be `lastPeriodId() + 1`.
      * @param amount Settlement-token units; 0 records a period without net revenue.
      * @param reportHash Hash of the servicer's off-chain revenue report.
      */
-    function distribute(uint256 periodId, uint256 amount, bytes32 reportHash)
-        external
-        onlyRole(SERVICER_ROLE)
-        nonReentrant
-    {
+    function distribute(uint256 periodId, uint256 amount, bytes32 reportHash) external onlyRole(SERVICER_ROLE) {
         _distribute(msg.sender, periodId, amount, reportHash);
     }
 
