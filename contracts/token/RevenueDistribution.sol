@@ -27,12 +27,13 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
 
     IERC20 private immutable _settlementToken;
 
-    // One storage slot, read and written once per distribution.
+    // Two storage slots, each read and written once per distribution. The narrower types are
+    // checked with SafeCast: they overflow only for absurd figures (a supply above 2^128 base
+    // units, or more than 2^128 settlement units in all).
+    uint192 private _magnifiedRevenuePerShare;
     uint64 private _lastPeriodId;
-    uint192 private _magnifiedRemainder;
-
-    uint256 private _magnifiedRevenuePerShare;
-    uint256 private _totalDistributed;
+    uint128 private _magnifiedRemainder;
+    uint128 private _totalDistributed;
     /// @dev Per holder: revenue earned before the holder's current balance was acquired, minus
     /// everything paid out to the holder, both magnified. Claims fold into it, so a claim
     /// touches one per-holder slot.
@@ -164,10 +165,10 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
         uint256 total = amount * MAGNITUDE + _magnifiedRemainder;
         uint256 delta = total / supply;
         uint256 remainder = total % supply;
+        _magnifiedRevenuePerShare = (_magnifiedRevenuePerShare + delta).toUint192();
         _lastPeriodId = periodId.toUint64();
-        _magnifiedRemainder = remainder.toUint192();
-        _magnifiedRevenuePerShare += delta;
-        _totalDistributed += amount;
+        _magnifiedRemainder = remainder.toUint128();
+        _totalDistributed = (_totalDistributed + amount).toUint128();
         emit RevenueDistributed(periodId, amount, reportHash, delta, remainder);
 
         // A period without net revenue is still reported (its report hash is on record).
@@ -188,7 +189,8 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
 
     /// @dev Magnified revenue earned by `holder` and not yet paid out.
     function _magnifiedUnclaimed(address holder) private view returns (uint256) {
-        int256 magnified = (_magnifiedRevenuePerShare * balanceOf(holder)).toInt256() + _magnifiedCorrections[holder];
+        int256 magnified =
+            (uint256(_magnifiedRevenuePerShare) * balanceOf(holder)).toInt256() + _magnifiedCorrections[holder];
         return magnified.toUint256();
     }
 
@@ -204,7 +206,7 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
     /// @dev Keeps each holder's earned revenue unchanged by mints, burns and transfers.
     function _update(address from, address to, uint256 value) internal virtual override {
         super._update(from, to, value);
-        int256 magnified = (_magnifiedRevenuePerShare * value).toInt256();
+        int256 magnified = (uint256(_magnifiedRevenuePerShare) * value).toInt256();
         if (from != address(0)) _magnifiedCorrections[from] += magnified;
         if (to != address(0)) _magnifiedCorrections[to] -= magnified;
     }
