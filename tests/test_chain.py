@@ -1,0 +1,69 @@
+"""The chain module: signing, batched sends that refuse as a whole, decoded reverts."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import USD, wallet
+from tokenizer.chain import Chain, TxRequest
+from tokenizer.errors import TransactionReverted
+
+
+@pytest.mark.parametrize(
+    ("to", "value", "data"),
+    [
+        ("0x" + "11" * 20, 0, "0xa9059cbb" + "00" * 64),
+        ("0x" + "22" * 20, 10**18 + 7, "0x"),
+        (None, 0, "0x6080604052"),  # contract creation
+    ],
+)
+def test_the_fast_signer_produces_exactly_what_eth_account_signs(
+    session_chain: Chain, to: str | None, value: int, data: str
+) -> None:
+    sender = wallet("signer")
+    session_chain.forget_nonces()
+    raw = session_chain._sign(TxRequest(sender, to, data, "signing", value), 123_456)
+    fees = session_chain._fee_fields()
+    tx = {
+        "chainId": session_chain.chain_id,
+        "nonce": 0,
+        "gas": 123_456,
+        "value": value,
+        "data": data,
+        "maxFeePerGas": fees["maxFeePerGas"],
+        "maxPriorityFeePerGas": fees["maxPriorityFeePerGas"],
+        "type": 2,
+    }
+    if to:
+        tx["to"] = to
+    expected = "0x" + bytes(sender.sign_transaction(tx).raw_transaction).hex()
+    session_chain.forget_nonces()
+    assert raw == expected
+
+
+def test_a_batch_with_one_refused_transaction_sends_nothing(chain: Chain) -> None:
+    admin = chain.accounts[0]
+    receipt = chain.deploy("MockStablecoin", ["Mock USD", "mUSD", admin.address], admin)
+    stable = chain.contract("MockStablecoin", receipt.contract_address or "")
+    good = chain.tx(admin, stable, "mint", chain.accounts[1].address, 5 * USD)
+    bad = chain.tx(chain.accounts[2], stable, "mint", chain.accounts[2].address, USD)
+    block = chain.block_number()
+    with pytest.raises(TransactionReverted) as refused:
+        chain.send_many([good, bad])
+    assert refused.value.error_name == "OwnableUnauthorizedAccount"
+    assert chain.block_number() == block
+    assert chain.call(stable.functions.totalSupply()) == 0
+    chain.send(good)  # the nonce was not consumed by the refused batch
+    assert chain.call(stable.functions.balanceOf(chain.accounts[1].address)) == 5 * USD
+
+
+def test_a_revert_names_the_custom_error_and_its_checksummed_arguments(chain: Chain) -> None:
+    admin, stranger = chain.accounts[0], chain.accounts[3]
+    receipt = chain.deploy("MockStablecoin", ["Mock USD", "mUSD", admin.address], admin)
+    stable = chain.contract("MockStablecoin", receipt.contract_address or "")
+    with pytest.raises(TransactionReverted) as refused:
+        chain.send(chain.tx(stranger, stable, "mint", stranger.address, 1))
+    assert refused.value.user_message.endswith(
+        f"OwnableUnauthorizedAccount(account={stranger.address})"
+    )
+    assert "\n" not in refused.value.user_message
