@@ -49,6 +49,8 @@ DEV_CHAIN_IDS = {31337, 1337}
 LOCAL_CLIENTS = ("anvil", "hardhat", "ganache")
 RECEIPT_TIMEOUT_S = 120.0
 BATCH_SIZE = 200
+# What nodes say when a transaction's nonce is no longer the account's next one.
+NONCE_ERRORS = ("nonce too low", "nonce too high", "invalid nonce", "replacement transaction")
 
 # Plain-language hints for the custom errors a user is most likely to meet.
 HINTS: dict[str, str] = {
@@ -193,8 +195,10 @@ class AnvilNode:
             "--silent",
         ]
         if self.state_path is not None:
+            # Load the file if it exists, save on exit and every second: a killed node loses
+            # at most the last second, and the next run resumes from the chain it finds.
             self.state_path.parent.mkdir(parents=True, exist_ok=True)
-            command += ["--state", str(self.state_path)]
+            command += ["--state", str(self.state_path), "--state-interval", "1"]
         command += self.extra_args
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
@@ -540,43 +544,61 @@ class Chain:
         """Send independent transactions in JSON-RPC batches and await every receipt.
 
         Every transaction is estimated first (in one batch); if any would revert, none of the
-        batch is sent and the first refusal is raised, so chain state is unchanged.
+        batch is sent and the first refusal is raised, so chain state is unchanged. A
+        transaction the node refuses for its nonce (another client used the account, or a
+        replacement raced it) is estimated, signed and sent again with fresh nonces.
         """
         receipts: list[Receipt] = []
         for start in range(0, len(reqs), batch_size):
-            chunk = reqs[start : start + batch_size]
-            estimates = self.rpc.batch(
-                [("eth_estimateGas", [self._estimate_params(r)]) for r in chunk]
-            )
-            for req, reply in zip(chunk, estimates, strict=True):
-                if "error" in reply:
-                    raise self._revert_from_error(req.action, reply["error"])
-            self._prefetch_nonces({req.sender.address for req in chunk})
-            raws = [
-                self._sign(req, self._gas_limit(int(reply["result"], 16)))
-                for req, reply in zip(chunk, estimates, strict=True)
-            ]
-            method = "eth_sendRawTransactionSync" if self._sync_send else "eth_sendRawTransaction"
-            sent = self.rpc.batch([(method, [raw]) for raw in raws])
-            hashes: list[str] = []
-            ready: dict[str, dict[str, Any]] = {}
-            for req, raw, reply in zip(chunk, raws, sent, strict=True):
-                if "error" in reply:
-                    message = str(reply["error"].get("message", reply["error"]))
-                    if self._sync_send and "timeout" in message.lower():
-                        # The node accepted it but did not confirm in time: poll for the receipt.
-                        hashes.append("0x" + keccak(_to_bytes(raw)).hex())
-                        continue
-                    self.forget_nonces()
-                    raise ChainError(f"{req.action}: the node refused the transaction: {message}")
-                result = reply["result"]
-                if isinstance(result, dict):  # a synchronous send returns the receipt itself
-                    hashes.append(result["transactionHash"])
-                    ready[result["transactionHash"]] = result
-                else:
-                    hashes.append(result)
-            receipts.extend(self._await_receipts(chunk, hashes, ready))
+            receipts.extend(self._send_chunk(reqs[start : start + batch_size]))
         return receipts
+
+    def _send_chunk(self, chunk: Sequence[TxRequest], retries: int = 2) -> list[Receipt]:
+        estimates = self.rpc.batch([("eth_estimateGas", [self._estimate_params(r)]) for r in chunk])
+        for req, reply in zip(chunk, estimates, strict=True):
+            if "error" in reply:
+                raise self._revert_from_error(req.action, reply["error"])
+        self._prefetch_nonces({req.sender.address for req in chunk})
+        raws = [
+            self._sign(req, self._gas_limit(int(reply["result"], 16)))
+            for req, reply in zip(chunk, estimates, strict=True)
+        ]
+        method = "eth_sendRawTransactionSync" if self._sync_send else "eth_sendRawTransaction"
+        sent = self.rpc.batch([(method, [raw]) for raw in raws])
+        sent_reqs: list[TxRequest] = []
+        hashes: list[str] = []
+        ready: dict[str, dict[str, Any]] = {}
+        stale: list[int] = []  # positions refused for their nonce, to send again
+        for n, (req, raw, reply) in enumerate(zip(chunk, raws, sent, strict=True)):
+            if "error" in reply:
+                message = str(reply["error"].get("message", reply["error"])).lower()
+                if "already known" in message or (self._sync_send and "timeout" in message):
+                    # The node has it (or accepted it without confirming in time): poll for it.
+                    sent_reqs.append(req)
+                    hashes.append("0x" + keccak(_to_bytes(raw)).hex())
+                    continue
+                if retries > 0 and any(word in message for word in NONCE_ERRORS):
+                    stale.append(n)
+                    continue
+                self.forget_nonces()
+                raise ChainError(f"{req.action}: the node refused the transaction: {message}")
+            result = reply["result"]
+            sent_reqs.append(req)
+            if isinstance(result, dict):  # a synchronous send returns the receipt itself
+                hashes.append(result["transactionHash"])
+                ready[result["transactionHash"]] = result
+            else:
+                hashes.append(result)
+        results: list[Receipt | None] = [None] * len(chunk)
+        sent_at = [n for n in range(len(chunk)) if n not in stale]
+        for n, receipt in zip(sent_at, self._await_receipts(sent_reqs, hashes, ready), strict=True):
+            results[n] = receipt
+        if stale:
+            self.forget_nonces()
+            again = self._send_chunk([chunk[n] for n in stale], retries - 1)
+            for n, receipt in zip(stale, again, strict=True):
+                results[n] = receipt
+        return [r for r in results if r is not None]
 
     def _await_receipts(
         self,

@@ -31,6 +31,12 @@ def _chain_options(parser: argparse.ArgumentParser) -> None:
         "from RWA_KEYSTORE_PASSWORD or asked for",
     )
     parser.add_argument("--chain-id", type=int, help="refuse to run unless the node has this id")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        help="without --rpc-url: the embedded Anvil loads its chain from this file and saves it "
+        "every second and on exit, so an interrupted run can be resumed",
+    )
 
 
 def _sim_options(parser: argparse.ArgumentParser) -> None:
@@ -166,11 +172,19 @@ def _open(args: argparse.Namespace) -> Any:
     from tokenizer.chain import open_chain
     from tokenizer.compiler import compile_contracts
 
+    rpc_url = getattr(args, "rpc_url", None)
+    state = getattr(args, "state", None)
+    if state is not None and rpc_url is not None:
+        raise TokenizerError(
+            "--state is for the embedded Anvil: leave out --rpc-url, or use "
+            "`rwa node --state FILE` and point --rpc-url at it"
+        )
     return open_chain(
         compile_contracts(),
-        rpc_url=getattr(args, "rpc_url", None),
+        rpc_url=rpc_url,
         keystore=getattr(args, "keystore", None),
         expected_chain_id=getattr(args, "chain_id", None),
+        state_path=state,
     )
 
 

@@ -137,7 +137,12 @@ def run_deal(
     paid = amounts[:last]
     supply = chain.call(deal.token.functions.totalSupply())
     flows = metrics.per_token_cashflows(spec.offering.price, paid, supply) if supply else []
-    irr = metrics.irr(flows, spec.revenue.periods_per_year) if flows else None
+    # An IRR means something only over the whole term: a shorter run has no exit value.
+    irr = (
+        metrics.irr(flows, spec.revenue.periods_per_year)
+        if flows and last == spec.periods
+        else None
+    )
     yields = metrics.yearly_yield(paid, res.raised, spec.revenue.periods_per_year)
     full_years = [y for y in yields[: len(paid) // spec.revenue.periods_per_year]]
     average_yield = sum(full_years) / len(full_years) if full_years else None
@@ -147,7 +152,9 @@ def run_deal(
     )
     if last:
         tell(
-            f"Returns per token bought at the sale price: IRR {fmt_pct(irr)}, average cash "
+            "Returns per token bought at the sale price: IRR "
+            + (fmt_pct(irr) if irr is not None else "n/a (the term is not over)")
+            + ", average cash "
             f"yield {fmt_pct(average_yield)} a year, payback "
             + (f"after {payback_years} years." if payback_years else "not within the term.")
         )
