@@ -12,12 +12,14 @@ import pytest
 from eth_abi.abi import decode as abi_decode
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from tokenizer.chain import AnvilNode, Chain, Receipt, dev_accounts
 from tokenizer.compiler import Artifacts, compile_contracts
+from tokenizer.compliance import rule_steps
 from tokenizer.deploy import AGENT_ROLE, SECONDS_PER_DAY, SERVICER_ROLE
-from tokenizer.spec import DealSpec, load_spec
+from tokenizer.spec import ComplianceSpec, DealSpec, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "xiaoping_island.yaml"
@@ -79,7 +81,13 @@ class TokenSetup:
     token: object
     maturity: int
 
-    def verify(self, *accounts: LocalAccount | str, country: int = HK, days: int = 3650) -> None:
+    def verify(
+        self,
+        *accounts: LocalAccount | str,
+        country: int = HK,
+        days: int = 3650,
+        investor_class: int = 1,
+    ) -> None:
         expiry = self.chain.timestamp() + days * SECONDS_PER_DAY
         addrs = [a if isinstance(a, str) else a.address for a in accounts]
         self.chain.send(
@@ -89,11 +97,19 @@ class TokenSetup:
                 "batchRegisterInvestors",
                 addrs,
                 [country] * len(addrs),
-                [1] * len(addrs),
+                [investor_class] * len(addrs),
                 [expiry] * len(addrs),
             )
         )
         self.chain.fund(addrs, 10**18)
+
+    def apply_rules(self, compliance: ComplianceSpec | None = None) -> None:
+        """Configure and enable the token's compliance rules as a deployment would (the
+        defaults: HK, SG, EU and US allowed, CN blocked, US investors accredited)."""
+        steps = rule_steps(compliance or ComplianceSpec())
+        self.chain.send_many(
+            [self.chain.tx(self.admin, self.token, s.function, *s.args) for s in steps]
+        )
 
     def mint(self, to: LocalAccount | str, amount: int) -> None:
         address = to if isinstance(to, str) else to.address
@@ -114,8 +130,8 @@ class TokenSetup:
         return int(self.chain.call(self.stablecoin.functions.balanceOf(address)))  # type: ignore[attr-defined]
 
 
-@pytest.fixture()
-def setup(chain: Chain) -> TokenSetup:
+def deploy_setup(chain: Chain) -> TokenSetup:
+    """Deploy stablecoin, registry and token by hand and grant the roles (no rule enabled)."""
     admin, agent, servicer, stranger = chain.accounts[:4]
     stable = chain.deploy("MockStablecoin", ["Mock USD", "mUSD", admin.address], admin)
     registry = chain.deploy("IdentityRegistry", [admin.address], admin)
@@ -153,8 +169,13 @@ def setup(chain: Chain) -> TokenSetup:
     return s
 
 
+@pytest.fixture()
+def setup(chain: Chain) -> TokenSetup:
+    return deploy_setup(chain)
+
+
 def events(receipt: Receipt, contract: Any, name: str) -> list[dict[str, Any]]:
-    """Decode every `name` event that `contract` emitted in `receipt`."""
+    """Decode every `name` event that `contract` emitted in `receipt` (addresses checksummed)."""
     abi = next(i for i in contract.abi if i.get("type") == "event" and i["name"] == name)
     inputs = abi["inputs"]
     topic0 = "0x" + keccak(text=f"{name}({','.join(i['type'] for i in inputs)})").hex()
@@ -169,5 +190,8 @@ def events(receipt: Receipt, contract: Any, name: str) -> list[dict[str, Any]]:
             values[item["name"]] = abi_decode([item["type"]], bytes.fromhex(topic[2:]))[0]
         data = abi_decode([i["type"] for i in plain], bytes.fromhex(log["data"][2:]))
         values.update(zip([i["name"] for i in plain], data, strict=True))
+        for item in inputs:  # addresses checksummed, as the test wallets spell them
+            if item["type"] == "address":
+                values[item["name"]] = to_checksum_address(values[item["name"]])
         found.append(values)
     return found

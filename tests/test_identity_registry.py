@@ -260,3 +260,98 @@ def test_batch_renew_kyc_with_an_unregistered_wallet_renews_nobody(setup: TokenS
     assert error.error_name == "IdentityNotRegistered"
     assert unknown.address in error.user_message
     assert tuple(read(setup, "identityOf", known.address))[2] == old
+
+
+# --------------------------------------------------------------------------- one-call read
+
+
+def test_investor_of_answers_country_class_and_expiry_in_one_call(setup: TokenSetup) -> None:
+    investor, nobody = wallet("investor-of"), wallet("investor-of-none")
+    expiry = expiry_in(setup, 30)
+    send(setup, "registerInvestor", investor.address, US, 2, expiry)
+    assert tuple(read(setup, "investorOf", investor.address)) == (US, 2, expiry)
+    assert tuple(read(setup, "investorOf", nobody.address)) == (0, 0, 0)
+
+
+# --------------------------------------------------------------------------- batch update, remove
+
+
+def test_batch_update_changes_every_record_with_one_event_each(setup: TokenSetup) -> None:
+    accounts = wallets(2, "batch-update")
+    addrs = [a.address for a in accounts]
+    send(setup, "batchRegisterInvestors", addrs, [HK, HK], [1, 1], [expiry_in(setup, 30)] * 2)
+    expiries = [expiry_in(setup, 100), expiry_in(setup, 200)]
+    receipt = send(setup, "batchUpdateInvestors", addrs, [SG, US], [0, 3], expiries)
+    assert [tuple(read(setup, "identityOf", a)) for a in addrs] == [
+        (SG, 0, expiries[0], True),
+        (US, 3, expiries[1], True),
+    ]
+    assert as_rows(events(receipt, setup.registry, "InvestorUpdated")) == [
+        (addrs[0].lower(), SG, 0, expiries[0]),
+        (addrs[1].lower(), US, 3, expiries[1]),
+    ]
+
+
+def test_batch_update_with_an_unregistered_wallet_or_short_array_updates_nobody(
+    setup: TokenSetup,
+) -> None:
+    known, unknown = wallets(2, "batch-update-bad")
+    send(setup, "registerInvestor", known.address, HK, 1, expiry_in(setup, 30))
+    addrs = [known.address, unknown.address]
+    far = [expiry_in(setup, 99)] * 2
+    error = refused(setup, "batchUpdateInvestors", addrs, [SG, SG], [2, 2], far)
+    assert error.error_name == "IdentityNotRegistered"
+    assert read(setup, "identityOf", known.address)[0] == HK
+    error = refused(setup, "batchUpdateInvestors", addrs, [SG], [2, 2], far)
+    assert error.error_name == "LengthMismatch"
+
+
+def test_batch_remove_unregisters_every_wallet_or_none(setup: TokenSetup) -> None:
+    accounts = wallets(3, "batch-remove")
+    addrs = [a.address for a in accounts]
+    send(setup, "batchRegisterInvestors", addrs, [HK] * 3, [1] * 3, [expiry_in(setup, 30)] * 3)
+    error = refused(setup, "batchRemoveInvestors", [addrs[0], wallet("not-there").address])
+    assert error.error_name == "IdentityNotRegistered"
+    assert read(setup, "investorCount") == 3
+    receipt = send(setup, "batchRemoveInvestors", addrs[:2])
+    assert [e["wallet"] for e in events(receipt, setup.registry, "InvestorRemoved")] == addrs[:2]
+    assert read(setup, "investorCount") == 1
+    assert [read(setup, "isVerified", a) for a in addrs] == [False, False, True]
+
+
+# --------------------------------------------------------------------------- recovery
+
+
+def test_recover_identity_moves_the_record_to_the_new_wallet(setup: TokenSetup) -> None:
+    lost, new = wallets(2, "recover-id")
+    expiry = expiry_in(setup, 30)
+    send(setup, "registerInvestor", lost.address, SG, 2, expiry)
+    receipt = send(setup, "recoverIdentity", lost.address, new.address)
+    assert tuple(read(setup, "identityOf", new.address)) == (SG, 2, expiry, True)
+    assert tuple(read(setup, "identityOf", lost.address)) == (0, 0, 0, False)
+    assert read(setup, "investorCount") == 1
+    assert events(receipt, setup.registry, "IdentityRecovered") == [
+        {
+            "lostWallet": lost.address,
+            "newWallet": new.address,
+            "country": SG,
+            "investorClass": 2,
+            "kycExpiry": expiry,
+        }
+    ]
+
+
+def test_recover_identity_refuses_an_unknown_lost_wallet_or_a_taken_new_one(
+    setup: TokenSetup,
+) -> None:
+    lost, new, taken = wallets(3, "recover-id-bad")
+    send(setup, "registerInvestor", lost.address, SG, 2, expiry_in(setup, 30))
+    send(setup, "registerInvestor", taken.address, HK, 1, expiry_in(setup, 30))
+    assert refused(setup, "recoverIdentity", new.address, lost.address).error_name == (
+        "IdentityNotRegistered"
+    )
+    assert refused(setup, "recoverIdentity", lost.address, taken.address).error_name == (
+        "IdentityAlreadyRegistered"
+    )
+    assert refused(setup, "recoverIdentity", lost.address, ZERO).error_name == "InvalidWallet"
+    assert read(setup, "isVerified", lost.address) is True

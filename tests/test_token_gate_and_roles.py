@@ -95,6 +95,14 @@ def _far_expiry(w: World) -> int:
     return w.s.chain.timestamp() + 9_999 * SECONDS_PER_DAY
 
 
+def _enable_countries(w: World) -> None:
+    w.s.chain.send(w.s.chain.tx(w.s.admin, w.s.token, "enableRule", 0))
+
+
+def _freeze_five(w: World) -> None:
+    w.s.chain.send(w.s.chain.tx(w.s.agent, w.s.token, "freezePartialTokens", w.holder.address, 5))
+
+
 @dataclass(frozen=True)
 class Case:
     """A privileged call: target, function, arguments, the role that may call it, and a read
@@ -141,6 +149,75 @@ CASES: dict[str, Case] = {
         "token", "grantRole", lambda w: (AGENT_ROLE, w.newcomer.address), "admin",
         lambda w: read(w.s.token, "hasRole", w.s, AGENT_ROLE, w.newcomer.address),
     ),
+    "token.enableRule": Case(
+        "token", "enableRule", lambda w: (0,), "admin",
+        lambda w: read(w.s.token, "enabledRules", w.s),
+    ),
+    "token.disableRule": Case(
+        "token", "disableRule", lambda w: (0,), "admin",
+        lambda w: read(w.s.token, "enabledRules", w.s), prepare=_enable_countries,
+    ),
+    "token.setCountriesAllowed": Case(
+        "token", "setCountriesAllowed", lambda w: ([SG], True), "admin",
+        lambda w: read(w.s.token, "countryRules", w.s, SG),
+    ),
+    "token.setCountriesBlocked": Case(
+        "token", "setCountriesBlocked", lambda w: ([SG], True), "admin",
+        lambda w: read(w.s.token, "countryRules", w.s, SG),
+    ),
+    "token.setMinimumInvestorClass": Case(
+        "token", "setMinimumInvestorClass", lambda w: ([SG], 2), "admin",
+        lambda w: read(w.s.token, "countryRules", w.s, SG),
+    ),
+    "token.setMaxHolders": Case(
+        "token", "setMaxHolders", lambda w: (5,), "admin",
+        lambda w: read(w.s.token, "maxHolders", w.s),
+    ),
+    "token.setMaxBalance": Case(
+        "token", "setMaxBalance", lambda w: (UNIT,), "admin",
+        lambda w: read(w.s.token, "maxBalance", w.s),
+    ),
+    "token.setLockupPeriod": Case(
+        "token", "setLockupPeriod", lambda w: (60,), "admin",
+        lambda w: read(w.s.token, "lockupPeriod", w.s),
+    ),
+    "token.setWalletFrozen": Case(
+        "token", "setWalletFrozen", lambda w: (w.holder.address, True), "agent",
+        lambda w: read(w.s.token, "isWalletFrozen", w.s, w.holder.address),
+    ),
+    "token.batchSetWalletFrozen": Case(
+        "token", "batchSetWalletFrozen", lambda w: ([w.holder.address], [True]), "agent",
+        lambda w: read(w.s.token, "isWalletFrozen", w.s, w.holder.address),
+    ),
+    "token.freezePartialTokens": Case(
+        "token", "freezePartialTokens", lambda w: (w.holder.address, 5), "agent",
+        lambda w: read(w.s.token, "frozenTokens", w.s, w.holder.address),
+    ),
+    "token.unfreezePartialTokens": Case(
+        "token", "unfreezePartialTokens", lambda w: (w.holder.address, 5), "agent",
+        lambda w: read(w.s.token, "frozenTokens", w.s, w.holder.address), prepare=_freeze_five,
+    ),
+    "token.batchFreezePartialTokens": Case(
+        "token", "batchFreezePartialTokens", lambda w: ([w.holder.address], [5]), "agent",
+        lambda w: read(w.s.token, "frozenTokens", w.s, w.holder.address),
+    ),
+    "token.batchUnfreezePartialTokens": Case(
+        "token", "batchUnfreezePartialTokens", lambda w: ([w.holder.address], [5]), "agent",
+        lambda w: read(w.s.token, "frozenTokens", w.s, w.holder.address), prepare=_freeze_five,
+    ),
+    "token.forcedTransfer": Case(
+        "token", "forcedTransfer", lambda w: (w.holder.address, w.registered.address, 5), "agent",
+        lambda w: token_balance(w.s, w.holder),
+    ),
+    "token.batchForcedTransfer": Case(
+        "token", "batchForcedTransfer",
+        lambda w: ([w.holder.address], [w.registered.address], [5]), "agent",
+        lambda w: token_balance(w.s, w.holder),
+    ),
+    "token.recoverWallet": Case(
+        "token", "recoverWallet", lambda w: (w.holder.address, w.registered.address), "agent",
+        lambda w: token_balance(w.s, w.holder),
+    ),
     "registry.registerInvestor": Case(
         "registry", "registerInvestor",
         lambda w: (w.newcomer.address, SG, 2, _far_expiry(w)), "agent",
@@ -159,6 +236,19 @@ CASES: dict[str, Case] = {
     "registry.removeInvestor": Case(
         "registry", "removeInvestor", lambda w: (w.registered.address,), "agent",
         lambda w: read(w.s.registry, "isVerified", w.s, w.registered.address),
+    ),
+    "registry.batchUpdateInvestors": Case(
+        "registry", "batchUpdateInvestors",
+        lambda w: ([w.registered.address], [SG], [3], [_far_expiry(w)]), "agent",
+        lambda w: read(w.s.registry, "identityOf", w.s, w.registered.address),
+    ),
+    "registry.batchRemoveInvestors": Case(
+        "registry", "batchRemoveInvestors", lambda w: ([w.registered.address],), "agent",
+        lambda w: read(w.s.registry, "isVerified", w.s, w.registered.address),
+    ),
+    "registry.recoverIdentity": Case(
+        "registry", "recoverIdentity", lambda w: (w.registered.address, w.newcomer.address),
+        "agent", lambda w: read(w.s.registry, "isVerified", w.s, w.newcomer.address),
     ),
     "registry.batchRenewKyc": Case(
         "registry", "batchRenewKyc", lambda w: ([w.registered.address], _far_expiry(w)), "agent",

@@ -3,7 +3,8 @@ pragma solidity ^0.8.24;
 
 /**
  * @title IIdentityRegistry
- * @notice What a token asks of an identity registry: is this wallet a verified investor?
+ * @notice What a token asks of an identity registry: is this wallet a verified investor, and
+ * from which country and of which investor class?
  */
 interface IIdentityRegistry {
     /**
@@ -12,4 +13,14 @@ interface IIdentityRegistry {
      * @return True if the wallet may receive tokens.
      */
     function isVerified(address wallet) external view returns (bool);
+
+    /**
+     * @notice Country, investor class and KYC expiry of `wallet`, in one call (all zero if the
+     * wallet is not registered, so an unregistered wallet's KYC is always expired).
+     * @param wallet The wallet to look up.
+     * @return country ISO 3166-1 numeric country code.
+     * @return investorClass 0 retail, 1 professional, 2 accredited, 3 institutional.
+     * @return kycExpiry Unix time at which the KYC check expires.
+     */
+    function investorOf(address wallet) external view returns (uint16 country, uint8 investorClass, uint64 kycExpiry);
 }

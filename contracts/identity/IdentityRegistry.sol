@@ -9,7 +9,8 @@ import {IIdentityRegistry} from "./IIdentityRegistry.sol";
  * @notice Maps investor wallets to country, investor class and KYC expiry. One registry can be
  * shared by many tokens, like the ERC-3643 identity registry.
  * @dev Country is the ISO 3166-1 numeric code (344 HK, 702 SG, 840 US, 156 CN, 276 DE).
- * Investor class: 0 retail, 1 professional, 2 accredited, 3 institutional.
+ * Investor class: 0 retail, 1 professional, 2 accredited, 3 institutional. The agent registers,
+ * updates, removes (one by one or in batches) and recovers identities.
  */
 contract IdentityRegistry is AccessControl, IIdentityRegistry {
     /// @notice Role allowed to register, update and remove investors.
@@ -38,6 +39,10 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
     event InvestorUpdated(address indexed wallet, uint16 country, uint8 investorClass, uint64 kycExpiry);
     /// @notice Emitted when a wallet is removed.
     event InvestorRemoved(address indexed wallet);
+    /// @notice Emitted when an identity moves from a lost wallet to the investor's new wallet.
+    event IdentityRecovered(
+        address indexed lostWallet, address indexed newWallet, uint16 country, uint8 investorClass, uint64 kycExpiry
+    );
 
     /// @dev The wallet is already registered.
     error IdentityAlreadyRegistered(address wallet);
@@ -112,10 +117,32 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
         external
         onlyRole(AGENT_ROLE)
     {
-        if (!_identities[wallet].registered) revert IdentityNotRegistered(wallet);
-        _validate(country, investorClass);
-        _identities[wallet] = Identity(country, investorClass, kycExpiry, true);
-        emit InvestorUpdated(wallet, country, investorClass, kycExpiry);
+        _updateInvestor(wallet, country, investorClass, kycExpiry);
+    }
+
+    /**
+     * @notice Updates many registered investors in one transaction.
+     * @dev Agent only. All four arrays must have the same length ({LengthMismatch}); any
+     * unregistered wallet or invalid entry reverts the whole batch. Emits one {InvestorUpdated}
+     * per wallet.
+     * @param wallets Registered investor wallets.
+     * @param countries ISO 3166-1 numeric country codes.
+     * @param classes Investor classes.
+     * @param kycExpiries KYC expiry times.
+     */
+    function batchUpdateInvestors(
+        address[] calldata wallets,
+        uint16[] calldata countries,
+        uint8[] calldata classes,
+        uint64[] calldata kycExpiries
+    ) external onlyRole(AGENT_ROLE) {
+        uint256 n = wallets.length;
+        if (countries.length != n) revert LengthMismatch(n, countries.length);
+        if (classes.length != n) revert LengthMismatch(n, classes.length);
+        if (kycExpiries.length != n) revert LengthMismatch(n, kycExpiries.length);
+        for (uint256 i = 0; i < n; ++i) {
+            _updateInvestor(wallets[i], countries[i], classes[i], kycExpiries[i]);
+        }
     }
 
     /**
@@ -141,10 +168,38 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
      * @param wallet Registered investor wallet.
      */
     function removeInvestor(address wallet) external onlyRole(AGENT_ROLE) {
-        if (!_identities[wallet].registered) revert IdentityNotRegistered(wallet);
-        delete _identities[wallet];
-        --_investorCount;
-        emit InvestorRemoved(wallet);
+        _remove(wallet);
+    }
+
+    /**
+     * @notice Removes many registered investors in one transaction.
+     * @dev Agent only. Any unregistered wallet reverts the whole batch
+     * ({IdentityNotRegistered}). Emits one {InvestorRemoved} per wallet.
+     * @param wallets Registered investor wallets.
+     */
+    function batchRemoveInvestors(address[] calldata wallets) external onlyRole(AGENT_ROLE) {
+        for (uint256 i = 0; i < wallets.length; ++i) {
+            _remove(wallets[i]);
+        }
+    }
+
+    /**
+     * @notice Moves an investor's identity (country, class, KYC expiry) from a wallet whose key
+     * was lost to the investor's new wallet; the lost wallet is no longer registered.
+     * @dev Agent only. The first step of a wallet recovery; each token the investor holds then
+     * moves the holding with `recoverWallet(lostWallet, newWallet)`. The new wallet must not be
+     * registered yet. The number of investors is unchanged. Emits {IdentityRecovered}.
+     * @param lostWallet Registered wallet whose key was lost.
+     * @param newWallet The investor's new wallet (not zero, not registered).
+     */
+    function recoverIdentity(address lostWallet, address newWallet) external onlyRole(AGENT_ROLE) {
+        Identity memory identity = _identities[lostWallet];
+        if (!identity.registered) revert IdentityNotRegistered(lostWallet);
+        if (newWallet == address(0)) revert InvalidWallet(newWallet);
+        if (_identities[newWallet].registered) revert IdentityAlreadyRegistered(newWallet);
+        delete _identities[lostWallet];
+        _identities[newWallet] = identity;
+        emit IdentityRecovered(lostWallet, newWallet, identity.country, identity.investorClass, identity.kycExpiry);
     }
 
     /**
@@ -155,6 +210,24 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
     function isVerified(address wallet) external view override returns (bool) {
         Identity storage id = _identities[wallet];
         return id.registered && id.kycExpiry > block.timestamp;
+    }
+
+    /**
+     * @notice Country, investor class and KYC expiry of `wallet`, in one call (all zero if the
+     * wallet is not registered). What a token reads on every transfer.
+     * @param wallet The wallet to look up.
+     * @return country ISO 3166-1 numeric country code.
+     * @return investorClass 0 retail, 1 professional, 2 accredited, 3 institutional.
+     * @return kycExpiry Unix time at which the KYC check expires.
+     */
+    function investorOf(address wallet)
+        external
+        view
+        override
+        returns (uint16 country, uint8 investorClass, uint64 kycExpiry)
+    {
+        Identity storage id = _identities[wallet];
+        return (id.country, id.investorClass, id.kycExpiry);
     }
 
     /**
@@ -181,6 +254,20 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
         _identities[wallet] = Identity(country, investorClass, kycExpiry, true);
         ++_investorCount;
         emit InvestorRegistered(wallet, country, investorClass, kycExpiry);
+    }
+
+    function _updateInvestor(address wallet, uint16 country, uint8 investorClass, uint64 kycExpiry) private {
+        if (!_identities[wallet].registered) revert IdentityNotRegistered(wallet);
+        _validate(country, investorClass);
+        _identities[wallet] = Identity(country, investorClass, kycExpiry, true);
+        emit InvestorUpdated(wallet, country, investorClass, kycExpiry);
+    }
+
+    function _remove(address wallet) private {
+        if (!_identities[wallet].registered) revert IdentityNotRegistered(wallet);
+        delete _identities[wallet];
+        --_investorCount;
+        emit InvestorRemoved(wallet);
     }
 
     function _validate(uint16 country, uint8 investorClass) private pure {

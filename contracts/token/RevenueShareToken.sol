@@ -7,20 +7,41 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
 import {TokenGate} from "./TokenGate.sol";
 import {RevenueDistribution} from "./RevenueDistribution.sol";
+import {ComplianceFreeze} from "../compliance/ComplianceFreeze.sol";
+import {ComplianceLockup} from "../compliance/ComplianceLockup.sol";
+import {ComplianceCountries} from "../compliance/ComplianceCountries.sol";
+import {ComplianceHolderLimits} from "../compliance/ComplianceHolderLimits.sol";
 
 /**
  * @title RevenueShareToken
  * @notice One token is one unit share of a defined slice of an asset's revenue for a fixed term.
  * Holders must be verified investors; revenue is paid in a stablecoin and claimed by holders.
- * @dev Combines {TokenGate} (identity, pause, maturity) and {RevenueDistribution} (accumulator)
- * through {ERC20-_update}. Roles: DEFAULT_ADMIN_ROLE (issuer), AGENT_ROLE (mint, burn, pause),
- * SERVICER_ROLE (reports and distributes revenue).
+ * @dev Combines {TokenGate} (identity, pause, maturity, forced transfers, the rule frame), the
+ * compliance modules {ComplianceFreeze}, {ComplianceLockup}, {ComplianceCountries} and
+ * {ComplianceHolderLimits} (checked in this order), and {RevenueDistribution} (accumulator)
+ * through {ERC20-_update}. Roles: DEFAULT_ADMIN_ROLE (issuer: rules, registry, roles),
+ * AGENT_ROLE (mint, burn, pause, freeze, forced transfer, wallet recovery), SERVICER_ROLE
+ * (reports and distributes revenue). A new token has every rule off; the deployment turns on
+ * the deal's.
  */
-contract RevenueShareToken is ERC20, AccessControl, TokenGate, RevenueDistribution {
-    /// @notice Role allowed to mint, burn, pause and unpause.
-    bytes32 public constant AGENT_ROLE = keccak256("AGENT_ROLE");
+contract RevenueShareToken is
+    ERC20,
+    AccessControl,
+    TokenGate,
+    ComplianceFreeze,
+    ComplianceLockup,
+    ComplianceCountries,
+    ComplianceHolderLimits,
+    RevenueDistribution
+{
     /// @notice Role allowed to distribute revenue.
     bytes32 public constant SERVICER_ROLE = keccak256("SERVICER_ROLE");
+
+    /// @notice Emitted when an agent recovers a lost wallet's holding into the investor's new one.
+    event WalletRecovered(address indexed lostWallet, address indexed newWallet, uint256 balance);
+
+    /// @dev The new wallet of a recovery is the lost wallet itself.
+    error InvalidRecoveryWallet(address lostWallet, address newWallet);
 
     /**
      * @notice Deploys the token. Only DEFAULT_ADMIN_ROLE is granted; the admin grants the rest.
@@ -43,8 +64,9 @@ contract RevenueShareToken is ERC20, AccessControl, TokenGate, RevenueDistributi
     }
 
     /**
-     * @notice Mints `amount` tokens to `to`.
-     * @dev Agent only. The receiver must pass the gate. Emits {Transfer}.
+     * @notice Mints `amount` tokens to `to` (a primary purchase).
+     * @dev Agent only. The receiver must pass every rule (see {canTransfer} with `from` zero);
+     * the mint starts its lock-up ({LockupStarted}). Emits {Transfer}.
      * @param to Receiver (a verified investor).
      * @param amount Token units (18 decimals).
      */
@@ -54,29 +76,14 @@ contract RevenueShareToken is ERC20, AccessControl, TokenGate, RevenueDistributi
 
     /**
      * @notice Burns `amount` tokens held by `from`.
-     * @dev Agent only; no allowance needed. Works while paused and after maturity. Revenue
-     * already earned by `from` stays claimable. Emits {Transfer}.
+     * @dev Agent only; no allowance needed, no rule applies. Works while paused and after
+     * maturity. Frozen tokens burned are unfrozen first ({TokensUnfrozen}). Revenue already
+     * earned by `from` stays claimable. Emits {Transfer}.
      * @param from Holder whose tokens are burned.
      * @param amount Token units (18 decimals).
      */
     function burn(address from, uint256 amount) external onlyRole(AGENT_ROLE) {
         _burn(from, amount);
-    }
-
-    /**
-     * @notice Stops transfers and mints.
-     * @dev Agent only. Emits {Paused}.
-     */
-    function pause() external onlyRole(AGENT_ROLE) {
-        _pause();
-    }
-
-    /**
-     * @notice Resumes transfers and mints.
-     * @dev Agent only. Emits {Unpaused}.
-     */
-    function unpause() external onlyRole(AGENT_ROLE) {
-        _unpause();
     }
 
     /**
@@ -95,19 +102,69 @@ contract RevenueShareToken is ERC20, AccessControl, TokenGate, RevenueDistributi
     }
 
     /**
-     * @notice Replaces the identity registry.
-     * @dev Admin only. Emits {IdentityRegistrySet}.
-     * @param newRegistry The new registry (not zero).
+     * @notice Moves everything a lost wallet holds to the investor's new wallet: the balance,
+     * the revenue earned and not claimed, the lock-up and the frozen tokens.
+     * @dev Agent only. Move the identity first (`IdentityRegistry.recoverIdentity`): the new
+     * wallet must pass the receiver's rules (verified, countries, class, limits, not frozen);
+     * the lost wallet's own rules (lock-up, freezes) and the pause and maturity do not apply.
+     * The balance moves through {_update} (which leaves past revenue with the lost wallet),
+     * then the lost wallet's unclaimed revenue moves whole, so nothing is lost or paid twice.
+     * A whole-wallet freeze stays on the lost wallet. Emits {Transfer}, {ForcedTransfer},
+     * {AccruedRevenueMoved} and {WalletRecovered}.
+     * @param lostWallet The wallet whose key was lost.
+     * @param newWallet The investor's new wallet.
      */
-    function setIdentityRegistry(IIdentityRegistry newRegistry) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setIdentityRegistry(newRegistry);
+    function recoverWallet(address lostWallet, address newWallet) external onlyRole(AGENT_ROLE) {
+        if (newWallet == lostWallet) revert InvalidRecoveryWallet(lostWallet, newWallet);
+        uint256 balance = balanceOf(lostWallet);
+        _moveHolderCompliance(lostWallet, newWallet);
+        _forcedTransfer(lostWallet, newWallet, balance);
+        _moveAccrued(lostWallet, newWallet);
+        emit WalletRecovered(lostWallet, newWallet, balance);
     }
 
-    /// @dev Gate first (pause, maturity, identity), then balances, then revenue corrections.
+    /// @dev Rules first (gate, then the modules in order), then balances, holder count and
+    /// lock-up, then revenue corrections.
     function _update(address from, address to, uint256 value)
         internal
-        override(ERC20, TokenGate, RevenueDistribution)
+        override(ERC20, TokenGate, ComplianceFreeze, ComplianceHolderLimits, RevenueDistribution)
     {
         super._update(from, to, value);
+    }
+
+    function _checkTransfer(TransferCheck memory t)
+        internal
+        view
+        override(TokenGate, ComplianceFreeze, ComplianceLockup, ComplianceCountries, ComplianceHolderLimits)
+        returns (bytes memory)
+    {
+        return super._checkTransfer(t);
+    }
+
+    function _knownRule(uint8 rule)
+        internal
+        pure
+        override(TokenGate, ComplianceLockup, ComplianceCountries, ComplianceHolderLimits)
+        returns (bool)
+    {
+        return super._knownRule(rule);
+    }
+
+    function _moveHolderCompliance(address from, address to)
+        internal
+        override(TokenGate, ComplianceFreeze, ComplianceLockup)
+    {
+        super._moveHolderCompliance(from, to);
+    }
+
+    function _beforeForcedTransfer(address from, uint256 value) internal override(TokenGate, ComplianceFreeze) {
+        super._beforeForcedTransfer(from, value);
+    }
+
+    function _afterCheckedUpdate(TransferCheck memory t)
+        internal
+        override(TokenGate, ComplianceLockup, ComplianceHolderLimits)
+    {
+        super._afterCheckedUpdate(t);
     }
 }
