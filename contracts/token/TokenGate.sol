@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
+import {ITransferCheck} from "../compliance/ITransferCheck.sol";
 
 /**
  * @title TokenGate
@@ -22,7 +23,7 @@ import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
  * frozen tokens share one slot ({HolderCompliance}). The pause has the interface of
  * OpenZeppelin's `Pausable` (events, errors, {paused}), kept in that slot.
  */
-abstract contract TokenGate is ERC20, AccessControl {
+abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
     /// @notice Role allowed to mint, burn, pause, freeze, force transfers and recover wallets.
     bytes32 public constant AGENT_ROLE = keccak256("AGENT_ROLE");
 
@@ -206,6 +207,7 @@ abstract contract TokenGate is ERC20, AccessControl {
     function canTransfer(address from, address to, uint256 value)
         external
         view
+        override
         returns (bool allowed, bytes4 errorSelector, bytes memory reason)
     {
         reason = to == address(0)
