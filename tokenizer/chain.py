@@ -563,32 +563,44 @@ class Chain:
             self._sign(req, self._gas_limit(int(reply["result"], 16)))
             for req, reply in zip(chunk, estimates, strict=True)
         ]
-        method = "eth_sendRawTransactionSync" if self._sync_send else "eth_sendRawTransaction"
-        sent = self.rpc.batch([(method, [raw]) for raw in raws])
+        # On Anvil a single transaction is sent synchronously (the reply is its receipt); a batch
+        # is sent with automine off and mined into as few blocks as the gas limit allows.
+        batch_mine = self._sync_send and len(chunk) > 1
+        single_sync = self._sync_send and not batch_mine
+        method = "eth_sendRawTransactionSync" if single_sync else "eth_sendRawTransaction"
         sent_reqs: list[TxRequest] = []
         hashes: list[str] = []
         ready: dict[str, dict[str, Any]] = {}
         stale: list[int] = []  # positions refused for their nonce, to send again
-        for n, (req, raw, reply) in enumerate(zip(chunk, raws, sent, strict=True)):
-            if "error" in reply:
-                message = str(reply["error"].get("message", reply["error"])).lower()
-                if "already known" in message or (self._sync_send and "timeout" in message):
-                    # The node has it (or accepted it without confirming in time): poll for it.
-                    sent_reqs.append(req)
-                    hashes.append("0x" + keccak(_to_bytes(raw)).hex())
-                    continue
-                if retries > 0 and any(word in message for word in NONCE_ERRORS):
-                    stale.append(n)
-                    continue
-                self.forget_nonces()
-                raise ChainError(f"{req.action}: the node refused the transaction: {message}")
-            result = reply["result"]
-            sent_reqs.append(req)
-            if isinstance(result, dict):  # a synchronous send returns the receipt itself
-                hashes.append(result["transactionHash"])
-                ready[result["transactionHash"]] = result
-            else:
-                hashes.append(result)
+        if batch_mine:
+            self.rpc.call("evm_setAutomine", [False])
+        try:
+            sent = self.rpc.batch([(method, [raw]) for raw in raws])
+            for n, (req, raw, reply) in enumerate(zip(chunk, raws, sent, strict=True)):
+                if "error" in reply:
+                    message = str(reply["error"].get("message", reply["error"])).lower()
+                    if "already known" in message or (single_sync and "timeout" in message):
+                        # The node has it (or took it without confirming in time): poll for it.
+                        sent_reqs.append(req)
+                        hashes.append("0x" + keccak(_to_bytes(raw)).hex())
+                        continue
+                    if retries > 0 and any(word in message for word in NONCE_ERRORS):
+                        stale.append(n)
+                        continue
+                    self.forget_nonces()
+                    raise ChainError(f"{req.action}: the node refused the transaction: {message}")
+                result = reply["result"]
+                sent_reqs.append(req)
+                if isinstance(result, dict):  # a synchronous send returns the receipt itself
+                    hashes.append(result["transactionHash"])
+                    ready[result["transactionHash"]] = result
+                else:
+                    hashes.append(result)
+        finally:
+            if batch_mine:
+                if hashes:
+                    self._mine_pending(hashes)
+                self.rpc.call("evm_setAutomine", [True])
         results: list[Receipt | None] = [None] * len(chunk)
         sent_at = [n for n in range(len(chunk)) if n not in stale]
         for n, receipt in zip(sent_at, self._await_receipts(sent_reqs, hashes, ready), strict=True):
@@ -599,6 +611,17 @@ class Chain:
             for n, receipt in zip(stale, again, strict=True):
                 results[n] = receipt
         return [r for r in results if r is not None]
+
+    def _mine_pending(self, hashes: Sequence[str]) -> None:
+        """Mine blocks until every transaction in ``hashes`` is in one (automine is off)."""
+        waiting = list(hashes)
+        for _ in range(len(hashes) + 3):
+            self.rpc.call("evm_mine")
+            replies = self.rpc.batch([("eth_getTransactionReceipt", [h]) for h in waiting])
+            waiting = [h for h, r in zip(waiting, replies, strict=True) if not r.get("result")]
+            if not waiting:
+                return
+        raise ChainError(f"{len(waiting)} transaction(s) stayed pending (first: {waiting[0]})")
 
     def _await_receipts(
         self,
