@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     _sim_options(p)
     _chain_options(p)
 
+    sub.add_parser("roles", help="print who may call each state-changing function (Markdown)")
+
     p = sub.add_parser("bench", help="measure gas, throughput and speed, with baselines")
     from tokenizer import bench
 
@@ -251,6 +253,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_simulate(args)
 
 
+def cmd_roles(args: argparse.Namespace) -> int:
+    from tokenizer.access import markdown_table
+
+    print(markdown_table())
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from tokenizer import bench
 
@@ -259,6 +268,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "bench": cmd_bench,
+    "roles": cmd_roles,
     "compile": cmd_compile,
     "node": cmd_node,
     "validate": cmd_validate,

@@ -1,0 +1,159 @@
+"""Who may call what: the access-control table of every state-changing function.
+
+One table serves three purposes: the test suite calls every function listed here as every
+role and as a stranger and checks that exactly the listed callers get through; a test checks
+that every state-changing function of the deal's contracts is listed; and `rwa roles` prints
+the table that the README shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ADMIN = "admin"
+AGENT = "agent"
+SERVICER = "servicer"
+OWNER = "owner"
+ANYONE = "anyone"
+
+# Actors the test plays: each holds exactly one role (the admin deploys and owns the mock).
+ACTORS = (ADMIN, AGENT, SERVICER, "stranger")
+
+
+@dataclass(frozen=True)
+class Entry:
+    contract: str
+    function: str  # name(types)
+    callers: tuple[str, ...]  # ANYONE, or the roles allowed
+    note: str = ""
+
+
+def _entries(
+    contract: str, callers: tuple[str, ...], *functions: str, note: str = ""
+) -> list[Entry]:
+    return [Entry(contract, f, callers, note) for f in functions]
+
+
+TOKEN = "RevenueShareToken"
+REGISTRY = "IdentityRegistry"
+OFFERING = "PrimaryOffering"
+MARKET = "DvPMarket"
+STABLECOIN = "MockStablecoin"
+
+ROLE_ADMIN_FUNCTIONS = ("grantRole(bytes32,address)", "revokeRole(bytes32,address)")
+SELF_ONLY = "renounceRole(bytes32,address)"
+
+TABLE: tuple[Entry, ...] = tuple(
+    _entries(
+        TOKEN,
+        (ANYONE,),
+        "transfer(address,uint256)",
+        "transferFrom(address,address,uint256)",
+        "approve(address,uint256)",
+        note="transfers pass the compliance rules",
+    )
+    + _entries(TOKEN, (ANYONE,), "claim()", note="pays the caller what it is owed")
+    + _entries(TOKEN, (ANYONE,), "claimFor(address[])", note="pays each holder to its own wallet")
+    + _entries(
+        TOKEN,
+        (AGENT,),
+        "mint(address,uint256)",
+        "burn(address,uint256)",
+        "pause()",
+        "unpause()",
+        "forcedTransfer(address,address,uint256)",
+        "batchForcedTransfer(address[],address[],uint256[])",
+        "recoverWallet(address,address)",
+        "setWalletFrozen(address,bool)",
+        "batchSetWalletFrozen(address[],bool[])",
+        "freezePartialTokens(address,uint256)",
+        "unfreezePartialTokens(address,uint256)",
+        "batchFreezePartialTokens(address[],uint256[])",
+        "batchUnfreezePartialTokens(address[],uint256[])",
+    )
+    + _entries(TOKEN, (SERVICER,), "distribute(uint256,uint256,bytes32)")
+    + _entries(
+        TOKEN,
+        (ADMIN,),
+        "setIdentityRegistry(address)",
+        "enableRule(uint8)",
+        "disableRule(uint8)",
+        "setCountriesAllowed(uint16[],bool)",
+        "setCountriesBlocked(uint16[],bool)",
+        "setMinimumInvestorClass(uint16[],uint8)",
+        "setMaxHolders(uint32)",
+        "setMaxBalance(uint128)",
+        "setLockupPeriod(uint32)",
+        *ROLE_ADMIN_FUNCTIONS,
+    )
+    + _entries(TOKEN, (ANYONE,), SELF_ONLY, note="only one's own roles")
+    + _entries(
+        REGISTRY,
+        (AGENT,),
+        "registerInvestor(address,uint16,uint8,uint64)",
+        "batchRegisterInvestors(address[],uint16[],uint8[],uint64[])",
+        "updateInvestor(address,uint16,uint8,uint64)",
+        "batchUpdateInvestors(address[],uint16[],uint8[],uint64[])",
+        "batchRenewKyc(address[],uint64)",
+        "removeInvestor(address)",
+        "batchRemoveInvestors(address[])",
+        "recoverIdentity(address,address)",
+    )
+    + _entries(REGISTRY, (ADMIN,), *ROLE_ADMIN_FUNCTIONS)
+    + _entries(REGISTRY, (ANYONE,), SELF_ONLY, note="only one's own roles")
+    + _entries(OFFERING, (ANYONE,), "buy(uint256)", note="verified investors only")
+    + _entries(OFFERING, (ANYONE,), "refund()", note="buyers, after a failed sale")
+    + _entries(OFFERING, (ADMIN,), "finalize()", *ROLE_ADMIN_FUNCTIONS)
+    + _entries(OFFERING, (ANYONE,), SELF_ONLY, note="only one's own roles")
+    + _entries(MARKET, (ANYONE,), "offer(uint128,uint128)", note="sellers escrow their tokens")
+    + _entries(MARKET, (ANYONE,), "take(uint256)", note="settles both legs or neither")
+    + _entries(MARKET, (ANYONE,), "cancel(uint256)", note="only the offer's seller")
+    + _entries(
+        STABLECOIN,
+        (OWNER,),
+        "mint(address,uint256)",
+        "batchMint(address[],uint256[])",
+        "transferOwnership(address)",
+        "renounceOwnership()",
+        note="local test stablecoin",
+    )
+    + _entries(
+        STABLECOIN,
+        (ANYONE,),
+        "transfer(address,uint256)",
+        "transferFrom(address,address,uint256)",
+        "approve(address,uint256)",
+    )
+)
+
+CONTRACTS = (TOKEN, REGISTRY, OFFERING, MARKET, STABLECOIN)
+
+# Roles an actor holds beyond its own, as deployed: the registry's constructor makes its admin
+# an agent too, and the admin deploys (so owns) the mock stablecoin.
+EXTRA_ROLES: dict[tuple[str, str], tuple[str, ...]] = {
+    (REGISTRY, ADMIN): (AGENT,),
+    (STABLECOIN, ADMIN): (OWNER,),
+}
+
+
+def roles_of(contract: str, actor: str) -> tuple[str, ...]:
+    return (actor, *EXTRA_ROLES.get((contract, actor), ()))
+
+
+def may_call(entry: Entry, actor: str) -> bool:
+    """Whether ``actor`` passes the access check of ``entry`` as deployed."""
+    if entry.callers == (ANYONE,):
+        return True
+    return any(role in entry.callers for role in roles_of(entry.contract, actor))
+
+
+def markdown_table() -> str:
+    """The table as Markdown, one row per function."""
+    rows = ["| contract | function | who may call it | note |", "|---|---|---|---|"]
+    for e in TABLE:
+        who = "anyone" if e.callers == (ANYONE,) else ", ".join(e.callers)
+        extra = [a for a in ACTORS if a not in e.callers and may_call(e, a)]
+        if e.callers != (ANYONE,) and extra:
+            who += f" (the {', '.join(extra)} holds it too)"
+        rows.append(f"| {e.contract} | `{e.function}` | {who} | {e.note} |")
+    return "\n".join(rows)
