@@ -211,7 +211,7 @@ def test_deploy_json_prints_the_record_and_a_second_deploy_reuses_it(
     printed = json.loads(out)
     saved = tmp_path / "deployments" / "31337" / "xiaoping_island.json"
     assert json.loads(saved.read_text()) == printed
-    assert set(printed["contracts"]) == {"stablecoin", "registry", "token", "offering"}
+    assert set(printed["contracts"]) == {"stablecoin", "registry", "token", "offering", "market"}
     assert all(chain.code_at(c["address"]) for c in printed["contracts"].values())
     block = chain.block_number()
     code, again, err = rwa(capsys, "deploy", SEED, "--rpc-url", anvil.url, "--json")

@@ -12,6 +12,7 @@ import pytest
 
 from tokenizer import paths
 from tokenizer.chain import Chain, TxRequest
+from tokenizer.compliance import RULE_LOCKUP, US, rule_steps
 from tokenizer.deploy import (
     AGENT_ROLE,
     SECONDS_PER_DAY,
@@ -21,17 +22,19 @@ from tokenizer.deploy import (
     record_path,
 )
 from tokenizer.errors import DeploymentError
-from tokenizer.spec import DealSpec, load_spec
+from tokenizer.spec import COUNTRY_NUMERIC, DealSpec, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "xiaoping_island.yaml"
-KEYS = ("stablecoin", "registry", "token", "offering")
+KEYS = ("stablecoin", "registry", "token", "offering", "market")
 GRANTS = [
     "grant token agent",
     "grant token servicer",
     "grant offering minter",
     "grant registry agent",
 ]
+RULES = [r.name for r in rule_steps(load_spec(SEED).compliance)]
+STEPS = GRANTS + RULES
 
 
 class Interrupted(Exception):
@@ -62,6 +65,11 @@ def interrupt_at(step_prefix: str) -> Callable[[str, bool], None]:
     return on_step
 
 
+def sent_by_admin(chain: Chain) -> int:
+    """Transactions the admin (the deployer) has sent so far."""
+    return int(chain.rpc.call("eth_getTransactionCount", [chain.accounts[0].address, "latest"]), 16)
+
+
 def bump_admin_nonce(chain: Chain) -> None:
     admin = chain.accounts[0]
     chain.send(TxRequest(admin, chain.accounts[9].address, "0x", "a plain transfer", value=1))
@@ -88,7 +96,7 @@ def test_the_record_holds_addresses_tx_hashes_blocks_compiler_and_abi_hash(
     assert data["compiler_version"] == chain.artifacts.compiler_version
     assert data["abi_hash"] == chain.artifacts.abi_hash
     assert data["spec_hash"] == hashlib.sha256(SEED.read_bytes()).hexdigest()
-    assert data["steps"] == GRANTS
+    assert data["steps"] == STEPS
     assert list(data["contracts"]) == list(KEYS)
     for key, entry in data["contracts"].items():
         assert re.fullmatch(r"0x[0-9a-fA-F]{40}", entry["address"])
@@ -150,7 +158,7 @@ def test_a_record_whose_contracts_have_no_code_is_deployed_afresh(
     assert all(chain.code_at(a) for a in new.values())
     saved = record(chain, xiaoping)
     assert {k: saved["contracts"][k]["address"] for k in KEYS} == new
-    assert saved["steps"] == GRANTS
+    assert saved["steps"] == STEPS
     assert roles_granted(chain, deal) == [True] * 4
 
 
@@ -222,19 +230,20 @@ def test_an_interrupted_deployment_resumes_without_redeploying_the_first_contrac
     with pytest.raises(Interrupted):
         deploy_deal(chain, xiaoping, on_step=interrupt_at("IdentityRegistry"))
     partial = record(chain, xiaoping)["contracts"]
-    block = chain.block_number()
+    sent = sent_by_admin(chain)
     steps: list[tuple[str, bool]] = []
     deal = deploy_deal(chain, xiaoping, on_step=lambda s, r: steps.append((s, r)))
     assert deal.deployment.address("stablecoin") == partial["stablecoin"]["address"]
     assert deal.deployment.address("registry") == partial["registry"]["address"]
     assert [reused for _, reused in steps[:2]] == [True, True]
     assert not any(reused for _, reused in steps[2:])
-    assert chain.block_number() - block == 2 + len(GRANTS)  # two contracts, then the grants
+    # three contracts, the grants, the rules
+    assert sent_by_admin(chain) - sent == 3 + len(GRANTS) + len(RULES)
     assert chain.call(deal.token.functions.settlementToken()) == deal.stablecoin.address
     assert chain.call(deal.token.functions.identityRegistry()) == deal.registry.address
     assert chain.call(deal.offering.functions.token()) == deal.token.address
     assert roles_granted(chain, deal) == [True] * 4
-    assert record(chain, xiaoping)["steps"] == GRANTS
+    assert record(chain, xiaoping)["steps"] == STEPS
 
 
 def test_a_deployment_interrupted_between_role_grants_resumes_with_the_missing_grants_only(
@@ -244,9 +253,36 @@ def test_a_deployment_interrupted_between_role_grants_resumes_with_the_missing_g
         deploy_deal(chain, xiaoping, on_step=interrupt_at("grant token servicer"))
     assert record(chain, xiaoping)["steps"] == GRANTS[:2]
     first = record(chain, xiaoping)["contracts"]
-    block = chain.block_number()
+    sent = sent_by_admin(chain)
     deal = deploy_deal(chain, xiaoping)
-    assert chain.block_number() - block == 2
+    assert sent_by_admin(chain) - sent == 2 + len(RULES)
     assert addresses(deal) == {k: first[k]["address"] for k in KEYS}
     assert roles_granted(chain, deal) == [True] * 4
-    assert record(chain, xiaoping)["steps"] == GRANTS
+    assert record(chain, xiaoping)["steps"] == STEPS
+
+
+def test_the_deployed_token_has_the_rules_of_the_spec(chain: Chain, xiaoping: DealSpec) -> None:
+    deal = deploy_deal(chain, xiaoping)
+    token = deal.token.functions
+    c = xiaoping.compliance
+    assert c.lockup_days and c.us_accredited_only and not c.max_holders and not c.max_balance
+    assert chain.call(token.enabledRules()) == 0b10011  # countries, class, lock-up
+    assert chain.call(token.lockupPeriod()) == c.lockup_days * SECONDS_PER_DAY
+    for code in c.allowed_countries:
+        assert tuple(chain.call(token.countryRules(COUNTRY_NUMERIC[code])))[:2] == (True, False)
+    assert tuple(chain.call(token.countryRules(COUNTRY_NUMERIC["CN"]))) == (False, True, 0)
+    assert tuple(chain.call(token.countryRules(US)))[2] == 2
+    assert chain.call(deal.market.functions.asset()) == deal.token.address
+    assert chain.call(deal.market.functions.currency()) == deal.stablecoin.address
+
+
+def test_a_deployment_interrupted_among_the_rules_resumes_with_the_rest(
+    chain: Chain, xiaoping: DealSpec
+) -> None:
+    with pytest.raises(Interrupted):
+        deploy_deal(chain, xiaoping, on_step=interrupt_at("compliance: enable"))
+    done = record(chain, xiaoping)["steps"]
+    assert done == STEPS[: STEPS.index(next(r for r in RULES if "enable" in r)) + 1]
+    deal = deploy_deal(chain, xiaoping)
+    assert record(chain, xiaoping)["steps"] == STEPS
+    assert chain.call(deal.token.functions.isRuleEnabled(RULE_LOCKUP)) is True

@@ -18,6 +18,7 @@ from eth_utils import keccak, to_checksum_address
 from tokenizer import investors as inv
 from tokenizer import paths, revenue
 from tokenizer.chain import Chain
+from tokenizer.compliance import REFUSALS
 from tokenizer.deploy import SECONDS_PER_DAY, Deal, Deployment, attach, deploy_deal, record_path
 from tokenizer.distribution import Simulation, SimulationOptions
 from tokenizer.errors import SpecError
@@ -42,6 +43,8 @@ DISTRIBUTED = topic("RevenueDistributed(uint256,uint256,bytes32,uint256,uint256)
 TRANSFER = topic("Transfer(address,address,uint256)")
 REGISTERED = topic("InvestorRegistered(address,uint16,uint8,uint64)")
 PURCHASED = topic("TokensPurchased(address,uint256,uint256)")
+OFFER_TAKEN = topic("OfferTaken(uint256,address,address,uint256,uint256)")
+RULES = {kind.rule for kind in REFUSALS.values()}
 
 
 def write_spec(folder: Path, **offering: str) -> Path:
@@ -144,6 +147,7 @@ class Run:
     buyers_between: int
     state_uninterrupted: list[tuple]
     totals_uninterrupted: tuple[int, int, int]
+    base: Path
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +217,7 @@ def run(session_chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Itera
                 buyers_between=buyers_between,
                 state_uninterrupted=state_straight,
                 totals_uninterrupted=totals_straight,
+                base=base,
             )
         finally:
             chain.revert_to(outer)
@@ -373,11 +378,6 @@ def test_the_reconciliation_detects_stablecoin_the_token_cannot_account_for(
     assert any("holds" in p and "owes" in p for p in rec.problems), rec.problems
 
 
-@pytest.mark.xfail(
-    reason="compliance.lockup_days is parsed by spec.py but enforced nowhere: not by the "
-    "contracts (TokenGate._update) nor by distribution.Simulation._trade",
-    strict=True,
-)
 def test_no_secondary_transfer_happens_within_the_lockup_after_the_primary_sale(
     session_chain: Chain, run: Run
 ) -> None:
@@ -426,3 +426,33 @@ def test_an_investor_from_a_blocked_country_never_holds_the_token(
         pass
     held = chain.read_many(deal.token, "balanceOf", [[i.address] for i in blocked])
     assert held == [0] * len(blocked)
+
+
+def test_secondary_trades_settle_in_the_market_and_refusals_are_counted_by_rule(
+    session_chain: Chain, run: Run
+) -> None:
+    first, second = run.first["activity"], run.second["activity"]
+    taken = logs(session_chain, run.deal.market.address, OFFER_TAKEN)
+    assert first["trades"] + second["trades"] == len(taken) > 0
+    # The first periods fall inside the 90-day lock-up of the primary purchases.
+    assert first["trades_refused"].get("lock-up", 0) > 0
+    assert set(first["trades_refused"]) | set(second["trades_refused"]) <= set(RULES)
+    assert first["trade_volume"] + second["trade_volume"] == sum(
+        abi_decode(["uint256", "uint256"], bytes.fromhex(e["data"][2:]))[1] for e in taken
+    )
+    markdown = (run.base / "first" / "report.md").read_text()
+    assert "| secondary trades refused by compliance | " in markdown
+    assert "lock-up: " in markdown
+
+
+def test_every_token_transfer_after_the_sale_went_through_the_market(
+    session_chain: Chain, run: Run
+) -> None:
+    chain, deal = session_chain, run.deal
+    taken = {e["transactionHash"] for e in logs(chain, deal.market.address, OFFER_TAKEN)}
+    moves = [
+        e
+        for e in logs(chain, deal.token.address, TRANSFER)
+        if address_topic(e["topics"][1]) != to_checksum_address(ZERO)
+    ]
+    assert moves and all(e["transactionHash"] in taken for e in moves)

@@ -1,6 +1,7 @@
 """Deploy a deal from its spec, and remember what was deployed.
 
-A deployment is a short list of named steps (contracts, then role grants). After every step the
+A deployment is a short list of named steps (contracts, then role grants, then the deal's
+compliance rules from ``spec.compliance``). After every step the
 record ``deployments/<chain-id>/<deal>.json`` is rewritten, so an interrupted run resumes where
 it stopped, and a second run reuses what is there. A recorded contract is reused only if its code
 is still at its address (an embedded Anvil is a new, empty chain every run) and the spec and the
@@ -22,6 +23,7 @@ from web3.contract import Contract
 
 from tokenizer import paths
 from tokenizer.chain import Chain
+from tokenizer.compliance import rule_steps
 from tokenizer.errors import DeploymentError
 from tokenizer.spec import DealSpec
 
@@ -122,6 +124,7 @@ class Deal:
     registry: Contract
     token: Contract
     offering: Contract
+    market: Contract
 
 
 def record_path(chain_id: int, deal: str) -> Path:
@@ -193,6 +196,11 @@ def _contract_steps(
                 dep.address("stablecoin"),
                 roles.treasury.address,
             ],
+        ),
+        (
+            "market",
+            "DvPMarket",
+            lambda: [dep.address("token"), dep.address("stablecoin")],
         ),
     ]
 
@@ -286,6 +294,16 @@ def deploy_deal(
         dep.save()
         report(step, False)
 
+    # The deal's compliance rules: idempotent admin calls, sent together, then recorded.
+    token = chain.contract("RevenueShareToken", dep.address("token"))
+    missing = [r for r in rule_steps(spec.compliance) if r.name not in dep.steps]
+    if missing:
+        chain.send_many([chain.tx(roles.admin, token, r.function, *r.args) for r in missing])
+        for r in missing:
+            dep.steps.append(r.name)
+            dep.save()
+            report(r.name, False)
+
     return attach(chain, dep, roles)
 
 
@@ -298,4 +316,5 @@ def attach(chain: Chain, dep: Deployment, roles: Roles | None = None) -> Deal:
         registry=chain.contract("IdentityRegistry", dep.address("registry")),
         token=chain.contract("RevenueShareToken", dep.address("token")),
         offering=chain.contract("PrimaryOffering", dep.address("offering")),
+        market=chain.contract("DvPMarket", dep.address("market")),
     )

@@ -1,5 +1,11 @@
 """The life of a deal on chain: KYC, primary sale, then every revenue period until maturity.
 
+Between periods investors trade among themselves through the deal's delivery-versus-payment
+market: each planned trade is first put to the token's ``canTransfer``; a refused one (a
+lock-up still running, a buyer over the maximum balance, a frozen wallet, ...) is counted by
+the rule that refused it and not sent. Once a year the issuer's agent freezes a wallet under
+review and releases it at the year's end.
+
 Every stage first reads what the chain already has, so a run that was interrupted (a crash, a
 killed node, Ctrl-C) is simply run again: investors already registered are not registered
 twice, buyers who bought do not buy twice, and the period loop starts after the last period the
@@ -11,14 +17,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from tokenizer import investors as inv
 from tokenizer.chain import Chain, TxRequest
+from tokenizer.compliance import REFUSALS, check_many
 from tokenizer.deploy import SECONDS_PER_DAY, Deal
-from tokenizer.errors import TokenizerError
+from tokenizer.errors import TokenizerError, TransactionReverted
 from tokenizer.spec import DealSpec
 
 STATUS_ACTIVE, STATUS_SUCCEEDED, STATUS_FAILED = 0, 1, 2
@@ -28,7 +37,8 @@ MAX_UINT256 = 2**256 - 1
 @dataclass
 class SimulationOptions:
     seed: int = 0
-    trades_per_period: int = 2  # secondary transfers between investors before each period
+    trades_per_period: int = 2  # secondary trades between investors after each period
+    reviews_per_year: int = 1  # wallets the agent freezes for a year under review
     claim_share_yearly: float = 0.1  # share of holders who claim at each year end
     final_claim_share: float = 0.9  # share of holders who claim after the last period
     stop_after_period: int | None = None  # stop early (the run can be resumed later)
@@ -42,7 +52,10 @@ class SimulationResult:
     sale_status: int = STATUS_ACTIVE
     periods_run: list[int] = field(default_factory=list)
     first_period: int = 1
-    trades: int = 0
+    trades: int = 0  # settled through the market
+    trades_refused: dict[str, int] = field(default_factory=dict)  # by the rule that refused
+    trade_volume: int = 0  # settlement units paid for settled trades
+    wallet_freezes: int = 0
     claims: int = 0
     kyc_campaigns: int = 0
 
@@ -80,6 +93,7 @@ class Simulation:
         self.result = SimulationResult()
         self._kyc_expiry: dict[str, int] = {}
         self._balances: dict[str, int] | None = None
+        self._approved: set[tuple[str, str]] = set()  # (wallet, token) allowances given
 
     # --------------------------------------------------------------- stages
 
@@ -159,6 +173,8 @@ class Simulation:
             self.result.periods_run.append(period)
             if period % self.spec.revenue.periods_per_year == 0 and period < total:
                 self._claim(period, self.options.claim_share_yearly)
+            if period < total:
+                self._review(period)
             if chain.is_local and period < total:
                 self._trade(period, when)
             if on_period:
@@ -202,42 +218,167 @@ class Simulation:
         ]
 
     def _trade(self, period: int, when: int) -> None:
-        """A few holders sell part of their tokens to other investors (secondary market)."""
+        """A few holders sell part of their tokens to other investors through the market."""
         if self.options.trades_per_period <= 0 or when >= self.deal.deployment.schedule["maturity"]:
             return
         rng = np.random.default_rng([self.options.seed, period, 7])
         holders = self._holders()
         if not holders:
             return
-        txs: list[TxRequest] = []
-        moves: list[tuple[str, str, int]] = []
-        renew: list[inv.Investor] = []
+        plans: list[tuple[inv.Investor, inv.Investor, int, int]] = []
+        busy: set[str] = set()  # one trade per wallet and period: each check stands alone
+        renew = False
         sellers = rng.choice(
             len(holders), size=min(self.options.trades_per_period, len(holders)), replace=False
         )
         for s in sellers:
             seller, balance = holders[int(s)]
             buyer = self.population[int(rng.integers(0, len(self.population)))]
-            if buyer.address == seller.address:
-                continue
             amount = balance * int(rng.integers(1, 51)) // 100  # 1 % to 50 % of the position
-            if amount == 0:
+            premium_bps = int(rng.integers(9_000, 11_501))  # 90 % to 115 % of the sale price
+            if (
+                buyer.address == seller.address
+                or amount == 0
+                or {seller.address, buyer.address} & busy
+            ):
+                continue
+            busy |= {seller.address, buyer.address}
+            price = (
+                amount * self.spec.offering.price * premium_bps // (self.spec.token.unit * 10_000)
+            )
+            if price == 0:
                 continue
             if self._kyc_expiry.get(buyer.address, 0) <= when + 1:
-                renew.append(buyer)
-            txs.append(
-                self.chain.tx(seller.account, self.deal.token, "transfer", buyer.address, amount)
-            )
-            moves.append((seller.address, buyer.address, amount))
+                renew = True
+            plans.append((seller, buyer, amount, price))
         if renew:
             self._renew_kyc(when)
-        if txs:
-            self.chain.send_many(txs)
-            self.result.trades += len(txs)
-            assert self._balances is not None
-            for seller_address, buyer_address, amount in moves:
-                self._balances[seller_address] -= amount
-                self._balances[buyer_address] += amount
+        if not plans:
+            return
+        verdicts = check_many(
+            self.chain,
+            self.deal.token,
+            [(seller.address, buyer.address, amount) for seller, buyer, amount, _ in plans],
+        )
+        accepted = []
+        for plan, verdict in zip(plans, verdicts, strict=True):
+            if verdict.allowed:
+                accepted.append(plan)
+            else:
+                self._refused(verdict.rule or verdict.error or "unknown")
+        if accepted:
+            self._settle(accepted)
+
+    def _refused(self, rule: str) -> None:
+        refused = self.result.trades_refused
+        refused[rule] = refused.get(rule, 0) + 1
+
+    def _settle(self, trades: list[tuple[inv.Investor, inv.Investor, int, int]]) -> None:
+        """Sellers offer, buyers (paid in stablecoin by their bank: minted here) take: each
+        trade both legs or neither, in the market."""
+        chain, deal = self.chain, self.deal
+        market = deal.market.address
+        setup: list[TxRequest] = [
+            chain.tx(
+                deal.roles.admin,
+                deal.stablecoin,
+                "batchMint",
+                [buyer.address for _, buyer, _, _ in trades],
+                [price for _, _, _, price in trades],
+            )
+        ]
+        for seller, buyer, _, _ in trades:
+            for wallet, token in ((seller, deal.token), (buyer, deal.stablecoin)):
+                if (wallet.address, token.address) not in self._approved:
+                    setup.append(chain.tx(wallet.account, token, "approve", market, MAX_UINT256))
+                    self._approved.add((wallet.address, token.address))
+        offers = [
+            chain.tx(seller.account, deal.market, "offer", amount, price)
+            for seller, _, amount, price in trades
+        ]
+        receipts = chain.send_many(setup + offers)[len(setup) :]
+        ids = [_offer_id(receipt.logs, market) for receipt in receipts]
+        takes = [
+            chain.tx(buyer.account, deal.market, "take", offer_id)
+            for (_, buyer, _, _), offer_id in zip(trades, ids, strict=True)
+        ]
+        try:
+            chain.send_many(takes)
+            settled = list(trades)
+        except TransactionReverted:
+            # Another trade of this round changed what a check saw: take one by one.
+            settled = []
+            for trade, take in zip(trades, takes, strict=True):
+                try:
+                    chain.send(take)
+                    settled.append(trade)
+                except TransactionReverted as refusal:
+                    self._refused(_rule_of(refusal))
+        assert self._balances is not None
+        for seller, buyer, amount, price in settled:
+            self._balances[seller.address] -= amount
+            self._balances[buyer.address] += amount
+            self.result.trade_volume += price
+        self.result.trades += len(settled)
+
+    def _review(self, period: int) -> None:
+        """Once a year the agent freezes a few holders' wallets under review (an AML alert)
+        and releases every frozen wallet at the year's end (what is frozen is read from the
+        chain, so a resumed run releases what an earlier run froze)."""
+        per_year = self.spec.revenue.periods_per_year
+        count = self.options.reviews_per_year
+        chain, deal = self.chain, self.deal
+        if count <= 0 or not self.chain.is_local:
+            return
+        if period % per_year == 0:
+            release = self._frozen_wallets()
+            if release:
+                chain.send(
+                    chain.tx(
+                        deal.roles.agent,
+                        deal.token,
+                        "batchSetWalletFrozen",
+                        release,
+                        [False] * len(release),
+                    )
+                )
+        if period % per_year == 1 % per_year:
+            holders = self._holders()
+            if not holders:
+                return
+            rng = np.random.default_rng([self.options.seed, period, 13])
+            picks = rng.choice(len(holders), size=min(count, len(holders)), replace=False)
+            wallets = [holders[int(k)][0].address for k in picks]
+            if wallets:
+                chain.send(
+                    chain.tx(
+                        deal.roles.agent,
+                        deal.token,
+                        "batchSetWalletFrozen",
+                        wallets,
+                        [True] * len(wallets),
+                    )
+                )
+                self.result.wallet_freezes += len(wallets)
+
+    def _frozen_wallets(self) -> list[str]:
+        """Wallets frozen now, from the token's freeze events (one request)."""
+        token = self.deal.deployment.contracts["token"]
+        logs = self.chain.rpc.call(
+            "eth_getLogs",
+            [
+                {
+                    "address": token["address"],
+                    "fromBlock": hex(token["block"]),
+                    "toBlock": "latest",
+                    "topics": [WALLET_FREEZE_SET],
+                }
+            ],
+        )
+        frozen: dict[str, bool] = {}
+        for log in logs:  # in chain order: the last event of a wallet is its state
+            frozen[to_checksum_address("0x" + log["topics"][1][-40:])] = int(log["data"], 16) != 0
+        return [wallet for wallet, is_frozen in frozen.items() if is_frozen]
 
     def _renew_kyc(self, when: int) -> None:
         """The issuer's KYC refresh campaign: every investor's check is renewed in a batch,
@@ -290,3 +431,21 @@ class Simulation:
         else:
             chain.send_many([chain.tx(c.account, deal.token, "claim") for c in chosen])
         self.result.claims += len(chosen)
+
+
+OFFER_CREATED = "0x" + keccak(text="OfferCreated(uint256,address,uint256,uint256)").hex()
+WALLET_FREEZE_SET = "0x" + keccak(text="WalletFreezeSet(address,bool)").hex()
+
+
+def _offer_id(logs: Sequence[dict[str, Any]], market: str) -> int:
+    """The id of the offer an ``offer`` transaction created."""
+    for log in logs:
+        if log["address"].lower() == market.lower() and log["topics"][0] == OFFER_CREATED:
+            return int(log["topics"][1], 16)
+    raise TokenizerError("an offer on the market created no OfferCreated event")
+
+
+def _rule_of(refusal: TransactionReverted) -> str:
+    name = refusal.error_name or "unknown"
+    kind = REFUSALS.get(name)
+    return kind.rule if kind else name

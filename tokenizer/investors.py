@@ -82,18 +82,24 @@ def make_population(spec: DealSpec, count: int | None = None, seed: int = 0) -> 
 def plan_purchases(spec: DealSpec, population: Sequence[Investor]) -> list[int]:
     """How much each investor pays: their budget within the ticket limits, until the hard cap.
 
-    Integer arithmetic only; an investor whose remaining room is below the minimum ticket
-    buys nothing.
+    The deal's compliance limits hold too: nobody buys more than the maximum balance, and no
+    more investors buy than the maximum number of holders. Integer arithmetic only; an
+    investor whose remaining room is below the minimum ticket buys nothing.
     """
-    off = spec.offering
+    off, rules = spec.offering, spec.compliance
     room = off.hard_cap
+    most = off.max_purchase
+    if rules.max_balance:  # the most a buyer may pay without holding more than the maximum
+        most = min(most, rules.max_balance * off.price // spec.token.unit)
+    buyers_left = rules.max_holders or len(population)
     plan = []
     for investor in population:
-        pay = min(investor.budget, off.max_purchase, room)
+        pay = min(investor.budget, most, room) if buyers_left else 0
         pay -= pay % off.price  # whole tokens only: nothing paid is left unconverted
         if pay < off.min_purchase or pay <= 0:
             pay = 0
         room -= pay
+        buyers_left -= 1 if pay else 0
         plan.append(pay)
     return plan
 

@@ -122,7 +122,18 @@ def run_deal(
             f"Revenue: {last} of {len(amounts)} monthly periods distributed"
             + (f" (resumed at period {res.first_period})" if res.first_period > 1 else "")
             + f", {fmt_units(sum(amounts[:last]), dec, sym)} paid into the token; "
-            f"{res.trades} secondary transfers, {res.claims} claims."
+            f"{res.claims} claims."
+        )
+        tell(
+            f"Secondary market: {res.trades} trades settled delivery-versus-payment "
+            f"({fmt_units(res.trade_volume, dec, sym)})"
+            + (
+                f", {sum(res.trades_refused.values())} refused by compliance "
+                f"({_refusals(res.trades_refused)})"
+                if res.trades_refused
+                else ", none refused by compliance"
+            )
+            + f"; {res.wallet_freezes} wallets frozen for a review."
         )
     t = lap("periods", t)
 
@@ -211,6 +222,9 @@ def run_deal(
         },
         "activity": {
             "trades": res.trades,
+            "trades_refused": dict(sorted(res.trades_refused.items())),
+            "trade_volume": res.trade_volume,
+            "wallet_freezes": res.wallet_freezes,
             "claims": res.claims,
             "kyc_campaigns": res.kyc_campaigns,
         },
@@ -225,6 +239,11 @@ def run_deal(
     write_json(report, folder)
     tell(f"Reports: {_rel(json_path)} and {_rel(md_path)}.")
     return report
+
+
+def _refusals(by_rule: dict[str, int]) -> str:
+    """``{"lock-up": 3, "freeze": 1}`` -> ``"lock-up 3, freeze 1"``, most frequent first."""
+    return ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items(), key=lambda r: -r[1]))
 
 
 def yearly_float(values: list[float], periods_per_year: int) -> list[float]:

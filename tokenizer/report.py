@@ -118,6 +118,14 @@ def _charts(
     return charts
 
 
+def _refused(activity: dict[str, Any]) -> str:
+    by_rule: dict[str, int] = activity.get("trades_refused") or {}
+    if not by_rule:
+        return "0"
+    detail = ", ".join(f"{rule}: {n}" for rule, n in sorted(by_rule.items(), key=lambda r: -r[1]))
+    return f"{sum(by_rule.values())} ({detail})"
+
+
 def write_markdown(
     report: dict[str, Any], spec: DealSpec, amounts: Sequence[int], folder: Path
 ) -> Path:
@@ -161,7 +169,8 @@ def write_markdown(
         f"| IRR per token (bought at the sale price) | {fmt_pct(ret['irr'])} |",
         f"| average cash yield per year | {fmt_pct(ret['average_yield'])} |",
         f"| payback | {ret['payback_years'] or 'not within the term'} years |",
-        f"| secondary transfers | {report['activity']['trades']} |",
+        f"| secondary trades settled (delivery versus payment) | {report['activity']['trades']} |",
+        f"| secondary trades refused by compliance | {_refused(report['activity'])} |",
         f"| claims | {report['activity']['claims']} |",
         "",
         "## Reconciliation (stablecoin smallest units)",
