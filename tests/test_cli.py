@@ -11,16 +11,19 @@ from typing import Any
 
 import pytest
 import yaml
+from eth_utils.address import to_checksum_address
 
 from tokenizer import paths
 from tokenizer.chain import AnvilNode, Chain
 from tokenizer.cli import main
 from tokenizer.compiler import Artifacts
+from tokenizer.deploy import Deal, Deployment, attach, record_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "xiaoping_island.yaml"
-COMMANDS = ("compile", "node", "validate", "deploy", "simulate", "demo")
+COMMANDS = ("compile", "node", "validate", "deploy", "check-transfer", "simulate", "demo")
 DEAD_NODE = "http://127.0.0.1:1"  # nothing listens on port 1
+ZERO = "0x" + "0" * 40
 
 
 @pytest.fixture(autouse=True)
@@ -289,3 +292,92 @@ def test_demo_runs_on_its_own_embedded_anvil_and_reports_to_the_deals_out_folder
     assert report["reconciliation"]["mismatches"] == 0
     assert (tmp_path / "out" / "xiaoping_island" / "report.json").is_file()
     assert (tmp_path / "out" / "xiaoping_island" / "report.md").is_file()
+
+
+# --------------------------------------------------------------------------- check-transfer
+
+
+def deployed_seed(capsys: pytest.CaptureFixture[str], anvil: AnvilNode, chain: Chain) -> Deal:
+    code, _, err = rwa(capsys, "deploy", SEED, "--rpc-url", anvil.url, "--json")
+    assert code == 0, err
+    dep = Deployment.load(record_path(chain.chain_id, "xiaoping_island"))
+    assert dep is not None
+    return attach(chain, dep)
+
+
+def test_check_transfer_says_which_rule_refuses_and_exits_three(
+    capsys: pytest.CaptureFixture[str], anvil: AnvilNode, chain: Chain
+) -> None:
+    deal = deployed_seed(capsys, anvil, chain)
+    outsider = "0x" + "ab" * 20
+    code, out, err = rwa(
+        capsys, "check-transfer", SEED, ZERO, outsider, "10", "--rpc-url", anvil.url
+    )
+    assert code == 3, err
+    line = out.strip()
+    assert line.startswith("refused by the identity rule: a mint of 10 XPDR from "), line
+    assert "not a verified investor" in line and "ReceiverNotVerified" in line
+    assert len(out.splitlines()) == 1
+    assert deal.token.address  # the deployment it asked is the recorded one
+
+
+def test_check_transfer_allows_what_the_rules_allow_and_answers_in_json(
+    capsys: pytest.CaptureFixture[str], anvil: AnvilNode, chain: Chain
+) -> None:
+    deal = deployed_seed(capsys, anvil, chain)
+    hk, us_retail = "0x" + "11" * 20, "0x" + "22" * 20
+    expiry = chain.timestamp() + 10**7
+    chain.send(
+        chain.tx(
+            deal.roles.agent, deal.registry, "batchRegisterInvestors",
+            [hk, us_retail], [344, 840], [1, 0], [expiry, expiry],
+        )
+    )  # fmt: skip
+    code, out, err = rwa(capsys, "check-transfer", SEED, ZERO, hk, "12.5", "--rpc-url", anvil.url)
+    assert (code, out.strip()) == (0, f"allowed: a mint of 12.5 XPDR from {ZERO} to "
+                                      f"{to_checksum_address(hk)} passes every rule.")  # fmt: skip
+    code, out, err = rwa(
+        capsys, "check-transfer", SEED, ZERO, us_retail, "1", "--rpc-url", anvil.url, "--json"
+    )
+    assert code == 3, err
+    answer = json.loads(out)
+    assert (answer["allowed"], answer["rule"], answer["error"]) == (
+        False,
+        "investor class",
+        "InvestorClassTooLow",
+    )
+    assert answer["args"]["minimumClass"] == 2 and answer["amount"] == 10**18
+    assert answer["token"] == deal.token.address
+
+
+def test_check_transfer_without_a_deployment_is_one_line_error(
+    capsys: pytest.CaptureFixture[str], anvil: AnvilNode, chain: Chain
+) -> None:
+    code, _, err = rwa(capsys, "check-transfer", SEED, ZERO, ZERO, "1", "--rpc-url", anvil.url)
+    assert code == 1
+    assert_one_error_line(err, "no recorded deployment on chain 31337", "rwa deploy")
+
+
+def test_check_transfer_on_a_fresh_embedded_anvil_says_where_to_look(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = rwa(capsys, "check-transfer", SEED, ZERO, ZERO, "1")
+    assert code == 1
+    assert_one_error_line(err, "not deployed on this embedded Anvil", "--rpc-url", "--state")
+
+
+@pytest.mark.parametrize(
+    ("sender", "receiver", "amount", "fragment"),
+    [
+        ("0x12", ZERO, "1", "FROM: not an address"),
+        (ZERO, "nobody", "1", "TO: not an address"),
+        (ZERO, ZERO, "0.0000000000000000001", "AMOUNT: has more decimal places"),
+        (ZERO, ZERO, "ten", "AMOUNT: "),
+    ],
+)
+def test_check_transfer_refuses_bad_arguments_with_one_line(
+    capsys: pytest.CaptureFixture[str], sender: str, receiver: str, amount: str, fragment: str
+) -> None:
+    code, _, err = rwa(capsys, "check-transfer", SEED, sender, receiver, amount)
+    assert code == 1
+    assert_one_error_line(err, fragment)

@@ -16,6 +16,8 @@ from tokenizer import paths
 from tokenizer.errors import TokenizerError
 
 DEFAULT_SPEC = Path("seeds") / "xiaoping_island.yaml"
+ZERO_ADDRESS = "0x" + "0" * 40
+EXIT_REFUSED = 3  # check-transfer: the rules refuse the transfer
 
 
 def _chain_options(parser: argparse.ArgumentParser) -> None:
@@ -47,10 +49,19 @@ def _sim_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's, with room for the longest command name (check-transfer) on its line."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog)
+        self._action_max_length = 20
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rwa",
         description="Tokenise the future revenue of real-world assets on an EVM chain.",
+        formatter_class=_HelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -77,6 +88,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("spec", type=Path, help="deal spec (YAML)")
     _sim_options(p)
+    _chain_options(p)
+
+    p = sub.add_parser(
+        "check-transfer",
+        help="would a transfer pass the deal's compliance rules, and if not, which rule stops it",
+    )
+    p.add_argument("spec", type=Path, help="deal spec (YAML) of a deployed deal")
+    p.add_argument(
+        "sender", metavar="FROM", help=f"sender address ({ZERO_ADDRESS} asks for a mint)"
+    )
+    p.add_argument("receiver", metavar="TO", help="receiver address")
+    p.add_argument("amount", metavar="AMOUNT", help='whole tokens, decimals allowed ("12.5")')
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
     _chain_options(p)
 
     sub.add_parser("roles", help="print who may call each state-changing function (Markdown)")
@@ -253,6 +277,51 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_simulate(args)
 
 
+def _address(text: str, name: str) -> str:
+    from eth_utils.address import is_address, to_checksum_address
+
+    if not is_address(text):
+        raise TokenizerError(f"{name}: not an address: {text!r} (0x and 40 hex digits)")
+    return str(to_checksum_address(text))
+
+
+def cmd_check_transfer(args: argparse.Namespace) -> int:
+    from tokenizer.compliance import check_transfer
+    from tokenizer.deploy import recorded_deal
+    from tokenizer.spec import load_spec, parse_amount
+
+    spec = load_spec(args.spec)
+    sender, receiver = _address(args.sender, "FROM"), _address(args.receiver, "TO")
+    try:
+        amount = parse_amount(args.amount, spec.token.decimals, "the token")
+    except ValueError as exc:
+        raise TokenizerError(f"AMOUNT: {exc}") from None
+    with _open(args) as chain:
+        deal = recorded_deal(chain, spec)
+        verdict = check_transfer(chain, deal.token, sender, receiver, amount)
+    what = "a mint" if sender == ZERO_ADDRESS else "a transfer"
+    tokens = f"{args.amount} {spec.token.symbol}"
+    if args.json:
+        answer = {
+            "deal": spec.id,
+            "token": deal.token.address,
+            "from": sender,
+            "to": receiver,
+            "amount": amount,
+            **verdict.as_dict(),
+        }
+        print(json.dumps(answer, indent=2))
+    elif verdict.allowed:
+        print(f"allowed: {what} of {tokens} from {sender} to {receiver} passes every rule.")
+    else:
+        rule = f"the {verdict.rule} rule" if verdict.rule else "the token"
+        print(
+            f"refused by {rule}: {what} of {tokens} from {sender} to {receiver}: "
+            f"{verdict.explanation}"
+        )
+    return 0 if verdict.allowed else EXIT_REFUSED
+
+
 def cmd_roles(args: argparse.Namespace) -> int:
     from tokenizer.access import markdown_table
 
@@ -273,6 +342,7 @@ COMMANDS = {
     "node": cmd_node,
     "validate": cmd_validate,
     "deploy": cmd_deploy,
+    "check-transfer": cmd_check_transfer,
     "simulate": cmd_simulate,
     "demo": cmd_demo,
 }

@@ -235,6 +235,7 @@ class Verdict:
     message: str = ""  # one line for people
     args: dict[str, Any] | None = None
     reason: str = "0x"  # the raw revert data
+    explanation: str = ""  # what the rule says and the values, without the rule's name
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -242,6 +243,7 @@ class Verdict:
             "rule": self.rule,
             "error": self.error,
             "message": self.message,
+            "explanation": self.explanation,
             "args": {k: _jsonable(v) for k, v in (self.args or {}).items()},
             "reason": self.reason,
         }
@@ -283,10 +285,11 @@ def explain(contract: Contract, reason: bytes) -> Verdict:
     shown = ", ".join(f"{k}={_jsonable(v)}" for k, v in args.items())
     kind = REFUSALS.get(name)
     if kind is None:
-        return Verdict(False, name, None, f"{name}({shown})", args, raw)
+        return Verdict(False, name, None, f"{name}({shown})", args, raw, f"{name}({shown})")
     detail = f" ({kind.detail(args)})" if kind.detail else ""
-    message = f"refused by the {kind.rule} rule: {kind.hint}{detail}: {name}({shown})"
-    return Verdict(False, name, kind.rule, message, args, raw)
+    explanation = f"{kind.hint}{detail}: {name}({shown})"
+    message = f"refused by the {kind.rule} rule: {explanation}"
+    return Verdict(False, name, kind.rule, message, args, raw, explanation)
 
 
 def check_transfer(

@@ -307,6 +307,33 @@ def deploy_deal(
     return attach(chain, dep, roles)
 
 
+def recorded_deal(chain: Chain, spec: DealSpec) -> Deal:
+    """The deal as recorded on ``chain`` by an earlier deployment, without deploying anything.
+
+    Raises :class:`DeploymentError` when there is no record for this chain, or the record does
+    not describe it (another chain with the same id, an edited spec, other ABIs).
+    """
+    path = record_path(chain.chain_id, spec.id)
+    dep = Deployment.load(path)
+    if dep is not None and dep.contracts and _still_valid(chain, dep, spec):
+        return attach(chain, dep)
+    if chain.node is not None:
+        raise DeploymentError(
+            f"{spec.id} is not deployed on this embedded Anvil (it starts empty): pass the "
+            "--rpc-url of the node it was deployed to, or the --state file it was deployed with"
+        )
+    if dep is None or not dep.contracts:
+        raise DeploymentError(
+            f"{spec.id} has no recorded deployment on chain {chain.chain_id}: run "
+            f"`rwa deploy {spec.path} --rpc-url {chain.url}` first"
+        )
+    raise DeploymentError(
+        f"the deployment record {path} does not match chain {chain.chain_id} (its contracts "
+        f"are gone, or the spec or the contracts changed since): run `rwa deploy {spec.path} "
+        f"--rpc-url {chain.url}` again"
+    )
+
+
 def attach(chain: Chain, dep: Deployment, roles: Roles | None = None) -> Deal:
     roles = roles or Roles.from_accounts(chain.accounts)
     return Deal(
