@@ -18,7 +18,7 @@ from eth_utils import keccak, to_checksum_address
 from tokenizer import investors as inv
 from tokenizer import paths, revenue
 from tokenizer.chain import Chain
-from tokenizer.compliance import REFUSALS
+from tokenizer.compliance import REFUSALS, check_many
 from tokenizer.deploy import SECONDS_PER_DAY, Deal, Deployment, attach, deploy_deal, record_path
 from tokenizer.distribution import Simulation, SimulationOptions
 from tokenizer.errors import SpecError
@@ -33,6 +33,7 @@ STOP = 5
 INVESTORS = 25
 MAGNITUDE = 2**128
 ZERO = "0x" + "0" * 40
+UNIT = 10**18
 
 
 def topic(signature: str) -> str:
@@ -456,3 +457,35 @@ def test_every_token_transfer_after_the_sale_went_through_the_market(
         if address_topic(e["topics"][1]) != to_checksum_address(ZERO)
     ]
     assert moves and all(e["transactionHash"] in taken for e in moves)
+
+
+def test_a_trade_refused_at_settlement_by_an_earlier_trade_of_the_round_is_counted(
+    chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both trades pass `canTransfer` alone; together they would make one holder too many."""
+    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
+    path = write_spec(tmp_path)
+    data = yaml.safe_load(path.read_text())
+    data["compliance"].update({"max_holders": 3, "lockup_days": 0})
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    spec = load_spec(path)
+    population = inv.make_population(spec, 6, 0)
+    deal = deploy_deal(chain, spec)
+    sim = Simulation(chain, deal, spec, population, [1], SimulationOptions())
+    sim.onboard()
+    a, b, c, d, e = population[:5]
+    for holder in (a, b):
+        chain.send(chain.tx(deal.roles.agent, deal.token, "mint", holder.address, 10 * UNIT))
+    sim._holders()  # the simulation's book of balances, read from the chain
+    trades = [(a, d, UNIT, 1_000_000), (b, e, UNIT, 1_000_000)]  # two newcomers, room for one
+    alone = check_many(chain, deal.token, [(s.address, r.address, n) for s, r, n, _ in trades])
+    assert all(v.allowed for v in alone)
+    sim._settle(trades)
+    assert (sim.result.trades, sim.result.trades_refused) == (1, {"max holders": 1})
+    assert chain.call(deal.token.functions.holderCount()) == 3
+    balances = chain.read_many(deal.token, "balanceOf", [[i.address] for i in (a, b, c, d, e)])
+    assert balances == [9 * UNIT, 10 * UNIT, 0, UNIT, 0]
+    assert sim._balances is not None
+    assert [sim._balances[i.address] for i in (a, b, c, d, e)] == balances
+    offers = [chain.call(deal.market.functions.offerOf(i)) for i in (1, 2)]
+    assert [o[1] for o in offers] == [False, False]  # taken, and withdrawn

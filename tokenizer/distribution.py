@@ -306,20 +306,39 @@ class Simulation:
             chain.send_many(takes)
             settled = list(trades)
         except TransactionReverted:
-            # Another trade of this round changed what a check saw: take one by one.
-            settled = []
-            for trade, take in zip(trades, takes, strict=True):
-                try:
-                    chain.send(take)
-                    settled.append(trade)
-                except TransactionReverted as refusal:
-                    self._refused(_rule_of(refusal))
+            settled = self._settle_one_by_one(trades, ids, takes)
         assert self._balances is not None
         for seller, buyer, amount, price in settled:
             self._balances[seller.address] -= amount
             self._balances[buyer.address] += amount
             self.result.trade_volume += price
         self.result.trades += len(settled)
+
+    def _settle_one_by_one(
+        self,
+        trades: list[tuple[inv.Investor, inv.Investor, int, int]],
+        ids: list[int],
+        takes: list[TxRequest],
+    ) -> list[tuple[inv.Investor, inv.Investor, int, int]]:
+        """After a batch of takes failed: an earlier trade of the round changed what a later
+        one's check saw (say, the last free holder place). Some takes may have settled; the
+        others are tried alone, and a refused one is counted and its offer withdrawn."""
+        chain, deal = self.chain, self.deal
+        offers = chain.read_many(deal.market, "offerOf", [[i] for i in ids])
+        settled, withdraw = [], []
+        for trade, offer_id, take, offer in zip(trades, ids, takes, offers, strict=True):
+            if not offer[1]:  # no longer open: it settled in the batch
+                settled.append(trade)
+                continue
+            try:
+                chain.send(take)
+                settled.append(trade)
+            except TransactionReverted as refusal:
+                self._refused(_rule_of(refusal))
+                withdraw.append(chain.tx(trade[0].account, deal.market, "cancel", offer_id))
+        if withdraw:
+            chain.send_many(withdraw)
+        return settled
 
     def _review(self, period: int) -> None:
         """Once a year the agent freezes a few holders' wallets under review (an AML alert)
