@@ -172,7 +172,7 @@ abstract contract ComplianceFreeze is TokenGate {
         uint256 frozen = _holderCompliance[from].frozenTokens;
         if (frozen != 0) {
             _holderCompliance[from].frozenTokens = 0;
-            _holderCompliance[to].frozenTokens = (_holderCompliance[to].frozenTokens + frozen).toUint128();
+            _holderCompliance[to].frozenTokens = SafeCast.toUint128(_holderCompliance[to].frozenTokens + frozen);
         }
     }
 
