@@ -378,11 +378,6 @@ def test_the_python_rule_ids_are_the_contracts(setup: TokenSetup) -> None:
         assert read(setup, name) == rule
 
 
-@pytest.mark.xfail(
-    reason="tokenizer/reconcile.py replays Transfer, RevenueDistributed and RevenueClaimed but "
-    "not AccruedRevenueMoved, so a recovered wallet's revenue looks moved without cause",
-    strict=True,
-)
 def test_the_reconciliation_follows_a_wallet_recovery(
     chain: Chain, xiaoping: DealSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

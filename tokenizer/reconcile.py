@@ -2,8 +2,9 @@
 
 The token keeps a running accumulator with per-holder corrections. This module does not use
 either: it replays the token's events (every mint, burn and transfer, every distribution, every
-claim) and computes, for each holder, the sum over periods of ``balance at the period x revenue
-per share of the period``, in exact integer arithmetic. Then it checks, to the unit:
+claim, every wallet recovery) and computes, for each holder, the sum over periods of ``balance
+at the period x revenue per share of the period``, in exact integer arithmetic. Then it checks,
+to the unit:
 
 * each holder's claimable amount equals the chain's (claims are read from the events);
 * the rounding remainder ("dust") is a whole number of stablecoin units;
@@ -32,6 +33,7 @@ TOPIC_DISTRIBUTED = (
     "0x" + keccak(text="RevenueDistributed(uint256,uint256,bytes32,uint256,uint256)").hex()
 )
 TOPIC_CLAIMED = "0x" + keccak(text="RevenueClaimed(address,uint256)").hex()
+TOPIC_MOVED = "0x" + keccak(text="AccruedRevenueMoved(address,address,uint256)").hex()
 
 
 @dataclass
@@ -125,6 +127,17 @@ def reconcile(chain: Chain, deal: Deal) -> Reconciliation:
         elif topic == TOPIC_CLAIMED:
             (amount,) = abi_decode(["uint256"], data)
             claimed[_address(log["topics"][1])] += amount
+        elif topic == TOPIC_MOVED:  # a wallet recovery: all unclaimed revenue changes wallet
+            lost, new = _address(log["topics"][1]), _address(log["topics"][2])
+            (whole_units,) = abi_decode(["uint256"], data)
+            moved = earned[lost] - claimed[lost] * MAGNITUDE
+            if moved // MAGNITUDE != whole_units:
+                rec.mismatches += 1
+                rec.problems.append(
+                    f"recovery {lost} -> {new}: moved amount differs from the mirror"
+                )
+            earned[lost] -= moved
+            earned[new] += moved
 
     holders = sorted(set(earned) | set(claimed) | {h for h, b in balances.items() if b})
     chain_claimable = chain.read_many(token, "claimable", [[h] for h in holders])
