@@ -18,12 +18,14 @@ Every rule also predicts whether the transaction is refused, and by which rule; 
 model does not expect (or a success it does not expect) fails the test. Each Hypothesis example
 runs on the session's Anvil from one snapshot, reverted when the example ends.
 
-The freeze, forced-transfer and wallet-recovery rules run only if the token has those functions.
+The pause, freeze, forced-transfer and wallet-recovery rules run only if the token has those
+functions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
 import pytest
@@ -55,6 +57,13 @@ INSUFFICIENT = "ERC20InsufficientBalance"
 NOT_VERIFIED = "ReceiverNotVerified"
 WALLET_FROZEN = "WalletFrozen"
 UNFROZEN_SHORT = "InsufficientUnfrozenBalance"
+GLOBAL_READS = [
+    "totalSupply",
+    "totalDistributed",
+    "lastPeriodId",
+    "magnifiedRevenuePerShare",
+    "magnifiedRemainder",
+]
 
 # Token amounts (18 decimals): awkward small ones, round ones, and anything up to a million tokens.
 token_amounts = st.one_of(
@@ -100,6 +109,7 @@ class Model:
     frozen: dict[str, int] = field(default_factory=dict)
     wallet_frozen: set[str] = field(default_factory=set)
     ever_held: set[str] = field(default_factory=set)
+    paused: bool = False
 
     # ----------------------------------------------------------------- views
 
@@ -125,8 +135,14 @@ class Model:
             refusals.add(WALLET_FROZEN)
         return refusals
 
-    def transfer_refusals(self, sender: str, to: str, value: int) -> set[str]:
+    def mint_refusals(self, to: str) -> set[str]:
         refusals = self.receiver_refusals(to)
+        if self.paused:
+            refusals.add("EnforcedPause")
+        return refusals
+
+    def transfer_refusals(self, sender: str, to: str, value: int) -> set[str]:
+        refusals = self.mint_refusals(to)
         balance = self.balance(sender)
         if value > balance:
             refusals.add(INSUFFICIENT)
@@ -207,6 +223,7 @@ class ChainState:
     last_period: int
     per_share: int
     remainder: int
+    paused: bool
     token_stable: int
     balances: dict[str, int]
     claimable: dict[str, int]
@@ -226,6 +243,7 @@ class Env:
     has_freeze: bool
     has_forced: bool
     has_recovery: bool
+    has_pause: bool
     sequences: int = 0
     steps: int = 0
     rules: dict[str, int] = field(default_factory=dict)
@@ -234,43 +252,55 @@ class Env:
     def chain(self) -> Chain:
         return self.setup.chain
 
-    def read(self) -> ChainState:
+    def per_wallet(self) -> list[str]:
+        names = ["balanceOf", "claimable", "magnifiedCorrectionOf"]
+        return names + (["frozenTokens", "isWalletFrozen"] if self.has_freeze else [])
+
+    @cached_property
+    def reads(self) -> list[tuple[str, tuple[str, list[Any]]]]:
+        """The `eth_call`s of one `read`, encoded once: (function, request)."""
         s, c = self.setup, self.setup.chain
         token, stable = s.token, s.stablecoin
         calls: list[tuple[Any, str, tuple[Any, ...]]] = [
-            (token, "totalSupply", ()),
-            (token, "totalDistributed", ()),
-            (token, "lastPeriodId", ()),
-            (token, "magnifiedRevenuePerShare", ()),
-            (token, "magnifiedRemainder", ()),
-            (stable, "balanceOf", (token.address,)),  # type: ignore[attr-defined]
+            (token, fn, ()) for fn in [*GLOBAL_READS, *(["paused"] if self.has_pause else [])]
         ]
-        per_wallet = ["balanceOf", "claimable", "magnifiedCorrectionOf"]
-        if self.has_freeze:
-            per_wallet += ["frozenTokens", "isWalletFrozen"]
+        calls.append((stable, "balanceOf", (token.address,)))  # type: ignore[attr-defined]
         for account in self.pool:
-            calls += [(token, fn, (account.address,)) for fn in per_wallet]
+            calls += [(token, fn, (account.address,)) for fn in self.per_wallet()]
             calls.append((stable, "balanceOf", (account.address,)))
-        replies = c.rpc.batch(
-            [
+        return [
+            (
+                fn,
                 (
                     "eth_call",
                     [{"to": contract.address, "data": c.data(contract, fn, *args)}, "latest"],
-                )
-                for contract, fn, args in calls
-            ]
-        )
+                ),
+            )
+            for contract, fn, args in calls
+        ]
+
+    def read(self) -> ChainState:
+        replies = self.chain.rpc.batch([request for _, request in self.reads])
         values = []
-        for (_, fn, _), reply in zip(calls, replies, strict=True):
+        for (fn, _), reply in zip(self.reads, replies, strict=True):
             assert "error" not in reply, f"reading {fn} failed: {reply['error']}"
             raw = bytes.fromhex(reply["result"][2:])
             values.append(int.from_bytes(raw, "big", signed=fn == "magnifiedCorrectionOf"))
-        head, rest = values[:6], iter(values[6:])
+        rest = iter(values)
+        head = {fn: next(rest) for fn in GLOBAL_READS}
+        paused = bool(next(rest)) if self.has_pause else False
+        token_stable = next(rest)
         wallets: dict[str, dict[str, int]] = {}
         for account in self.pool:
-            wallets[account.address] = {fn: next(rest) for fn in [*per_wallet, "paid"]}
+            wallets[account.address] = {fn: next(rest) for fn in [*self.per_wallet(), "paid"]}
         return ChainState(
-            *head,
+            total_supply=head["totalSupply"],
+            total_distributed=head["totalDistributed"],
+            last_period=head["lastPeriodId"],
+            per_share=head["magnifiedRevenuePerShare"],
+            remainder=head["magnifiedRemainder"],
+            paused=paused,
+            token_stable=token_stable,
             balances={a: w["balanceOf"] for a, w in wallets.items()},
             claimable={a: w["claimable"] for a, w in wallets.items()},
             corrections={a: w["magnifiedCorrectionOf"] for a, w in wallets.items()},
@@ -359,7 +389,7 @@ class RevenueShareMachine(RuleBasedStateMachine):
     def mint(self, to: int, amount: int) -> None:
         self.step("mint")
         s, address = self.env.setup, self.address(to)
-        refusals = self.model.receiver_refusals(address)
+        refusals = self.model.mint_refusals(address)
         if self.expect(refusals, s.chain.tx(s.agent, s.token, "mint", address, amount)):
             self.model.mint(address, amount)
 
@@ -430,6 +460,22 @@ class RevenueShareMachine(RuleBasedStateMachine):
     def advance_time(self, seconds: int) -> None:
         self.step("advance_time")
         self.env.chain.increase_time(seconds)
+
+    @precondition(lambda self: self.env.has_pause)
+    @rule(pause=st.booleans())
+    def pause_or_unpause(self, pause: bool) -> None:
+        """While paused, mints and transfers are refused; burns, distributions, claims, forced
+        transfers and recoveries go on."""
+        self.step("pause_or_unpause")
+        s, m = self.env.setup, self.model
+        refusals = set()
+        if pause and m.paused:
+            refusals.add("EnforcedPause")
+        if not pause and not m.paused:
+            refusals.add("ExpectedPause")
+        req = s.chain.tx(s.agent, s.token, "pause" if pause else "unpause")
+        if self.expect(refusals, req):
+            m.paused = pause
 
     # ----------------------------------------------------------------- agent rules, if present
 
@@ -536,6 +582,7 @@ class RevenueShareMachine(RuleBasedStateMachine):
             assert c.corrections[address] == m.corrections.get(address, 0)
             assert c.frozen[address] == m.frozen.get(address, 0) <= c.balances[address]
             assert c.wallet_frozen[address] == (address in m.wallet_frozen)
+        assert c.paused == m.paused
 
 
 def has_function(contract: Any, name: str) -> bool:
@@ -563,6 +610,7 @@ def test_random_sequences_keep_revenue_conserved_and_the_token_equal_to_its_mode
         has_freeze=has_function(s.token, "freezePartialTokens"),
         has_forced=has_function(s.token, "forcedTransfer"),
         has_recovery=has_function(s.token, "recoverWallet"),
+        has_pause=has_function(s.token, "pause"),
     )
     RevenueShareMachine.env = env
     run_state_machine_as_test(
