@@ -49,6 +49,7 @@ DEV_CHAIN_IDS = {31337, 1337}
 LOCAL_CLIENTS = ("anvil", "hardhat", "ganache")
 RECEIPT_TIMEOUT_S = 120.0
 BATCH_SIZE = 200
+BATCH_MINE_MIN = 3  # from this many transactions, mining them together beats automine
 # What nodes say when a transaction's nonce is no longer the account's next one.
 NONCE_ERRORS = ("nonce too low", "nonce too high", "invalid nonce", "replacement transaction")
 
@@ -563,11 +564,11 @@ class Chain:
             self._sign(req, self._gas_limit(int(reply["result"], 16)))
             for req, reply in zip(chunk, estimates, strict=True)
         ]
-        # On Anvil a single transaction is sent synchronously (the reply is its receipt); a batch
-        # is sent with automine off and mined into as few blocks as the gas limit allows.
-        batch_mine = self._sync_send and len(chunk) > 1
-        single_sync = self._sync_send and not batch_mine
-        method = "eth_sendRawTransactionSync" if single_sync else "eth_sendRawTransaction"
+        # On Anvil a few transactions are sent synchronously (each reply is the receipt); a large
+        # batch is sent with automine off and mined into as few blocks as the gas limit allows.
+        batch_mine = self._sync_send and len(chunk) >= BATCH_MINE_MIN
+        sync = self._sync_send and not batch_mine
+        method = "eth_sendRawTransactionSync" if sync else "eth_sendRawTransaction"
         sent_reqs: list[TxRequest] = []
         hashes: list[str] = []
         ready: dict[str, dict[str, Any]] = {}
@@ -579,7 +580,7 @@ class Chain:
             for n, (req, raw, reply) in enumerate(zip(chunk, raws, sent, strict=True)):
                 if "error" in reply:
                     message = str(reply["error"].get("message", reply["error"])).lower()
-                    if "already known" in message or (single_sync and "timeout" in message):
+                    if "already known" in message or (sync and "timeout" in message):
                         # The node has it (or took it without confirming in time): poll for it.
                         sent_reqs.append(req)
                         hashes.append("0x" + keccak(_to_bytes(raw)).hex())
@@ -698,11 +699,9 @@ class Chain:
         if timestamp <= self._clock_floor:
             return
         if "anvil" in self.client_version or "hardhat" in self.client_version:
-            reply = self.rpc.request("evm_setNextBlockTimestamp", [timestamp])
+            reply = self.rpc.request("evm_mine", [timestamp])  # one block, at that time
             if "error" not in reply:
-                self.rpc.call("evm_mine")
                 self._clock_floor = timestamp
-                self.refresh_fees()
                 return
         now = self.timestamp()
         if timestamp > now:

@@ -165,10 +165,10 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
         uint256 total = amount * MAGNITUDE + _magnifiedRemainder;
         uint256 delta = total / supply;
         uint256 remainder = total % supply;
-        _magnifiedRevenuePerShare = (_magnifiedRevenuePerShare + delta).toUint192();
-        _lastPeriodId = periodId.toUint64();
-        _magnifiedRemainder = remainder.toUint128();
-        _totalDistributed = (_totalDistributed + amount).toUint128();
+        _magnifiedRevenuePerShare = SafeCast.toUint192(_magnifiedRevenuePerShare + delta);
+        _lastPeriodId = SafeCast.toUint64(periodId);
+        _magnifiedRemainder = SafeCast.toUint128(remainder);
+        _totalDistributed = SafeCast.toUint128(_totalDistributed + amount);
         emit RevenueDistributed(periodId, amount, reportHash, delta, remainder);
 
         // A period without net revenue is still reported (its report hash is on record).
