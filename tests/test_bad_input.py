@@ -9,8 +9,13 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import HK, wallet
 from tests.test_cli import DEAD_NODE, assert_one_error_line, rwa, write_spec
+from tokenizer import paths
 from tokenizer.chain import AnvilNode, Chain
+from tokenizer.deploy import SECONDS_PER_DAY, deploy_deal
+from tokenizer.errors import TransactionReverted
+from tokenizer.spec import DealSpec
 
 Change = Callable[[dict[str, Any]], None]
 
@@ -101,3 +106,29 @@ def test_state_without_the_embedded_node_is_refused(
     )
     assert code != 0
     assert_one_error_line(err, "--state")
+
+
+def test_a_buyer_without_enough_stablecoin_is_refused_readably_and_nothing_moves(
+    chain: Chain, xiaoping: DealSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
+    deal = deploy_deal(chain, xiaoping)
+    buyer = wallet("short-of-funds")
+    expiry = chain.timestamp() + 365 * SECONDS_PER_DAY
+    chain.send(
+        chain.tx(deal.roles.agent, deal.registry, "registerInvestor", buyer.address, HK, 1, expiry)
+    )
+    chain.fund([buyer.address], 10**18)
+    ticket = xiaoping.offering.min_purchase
+    chain.send(chain.tx(deal.roles.admin, deal.stablecoin, "mint", buyer.address, ticket - 1))
+    chain.send(chain.tx(buyer, deal.stablecoin, "approve", deal.offering.address, ticket))
+    block = chain.block_number()
+    with pytest.raises(TransactionReverted) as refused:
+        chain.send(chain.tx(buyer, deal.offering, "buy", ticket))
+    assert refused.value.error_name == "ERC20InsufficientBalance"
+    assert "balance is too small" in refused.value.user_message
+    assert "\n" not in refused.value.user_message
+    assert chain.block_number() == block
+    assert chain.call(deal.stablecoin.functions.balanceOf(buyer.address)) == ticket - 1
+    assert chain.call(deal.token.functions.balanceOf(buyer.address)) == 0
+    assert chain.call(deal.offering.functions.raised()) == 0
