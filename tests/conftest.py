@@ -130,10 +130,16 @@ class TokenSetup:
         return int(self.chain.call(self.stablecoin.functions.balanceOf(address)))  # type: ignore[attr-defined]
 
 
-def deploy_setup(chain: Chain) -> TokenSetup:
-    """Deploy stablecoin, registry and token by hand and grant the roles (no rule enabled)."""
+def deploy_setup(
+    chain: Chain, settlement: str = "MockStablecoin", settlement_args: list[Any] | None = None
+) -> TokenSetup:
+    """Deploy stablecoin, registry and token by hand and grant the roles (no rule enabled).
+
+    ``settlement`` names the settlement-token contract (a hostile one for re-entrancy tests).
+    """
     admin, agent, servicer, stranger = chain.accounts[:4]
-    stable = chain.deploy("MockStablecoin", ["Mock USD", "mUSD", admin.address], admin)
+    args = ["Mock USD", "mUSD", admin.address] if settlement_args is None else settlement_args
+    stable = chain.deploy(settlement, args, admin)
     registry = chain.deploy("IdentityRegistry", [admin.address], admin)
     maturity = chain.timestamp() + 5 * 365 * SECONDS_PER_DAY
     token = chain.deploy(
@@ -154,7 +160,7 @@ def deploy_setup(chain: Chain) -> TokenSetup:
         agent=agent,
         servicer=servicer,
         stranger=stranger,
-        stablecoin=chain.contract("MockStablecoin", stable.contract_address or ""),
+        stablecoin=chain.contract(settlement, stable.contract_address or ""),
         registry=chain.contract("IdentityRegistry", registry.contract_address or ""),
         token=chain.contract("RevenueShareToken", token.contract_address or ""),
         maturity=maturity,

@@ -21,9 +21,9 @@ import pytest
 from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
 
-from tests.conftest import UNIT, USD, TokenSetup, events, wallet
+from tests.conftest import UNIT, USD, TokenSetup, deploy_setup, events, wallet
 from tokenizer.chain import Chain, Receipt, TxRequest
-from tokenizer.deploy import AGENT_ROLE, SECONDS_PER_DAY, SERVICER_ROLE
+from tokenizer.deploy import AGENT_ROLE, SECONDS_PER_DAY
 from tokenizer.errors import TransactionReverted
 
 MAGNITUDE = 2**128
@@ -114,48 +114,16 @@ def share(amount: int, balance: int, supply: int) -> int:
 
 @pytest.fixture()
 def h(chain: Chain) -> Hostile:
-    admin, agent, servicer, stranger, attacker = chain.accounts[:5]
-    hostile = chain.deploy("ReentrantSettlementToken", [], admin)
-    registry = chain.deploy("IdentityRegistry", [admin.address], admin)
-    maturity = chain.timestamp() + 5 * 365 * SECONDS_PER_DAY
-    token = chain.deploy(
-        "RevenueShareToken",
-        [
-            "Hostile Revenue",
-            "HRV",
-            admin.address,
-            hostile.contract_address,
-            registry.contract_address,
-            maturity,
-        ],
-        admin,
-    )
+    attacker = chain.accounts[4]
+    s = deploy_setup(chain, settlement="ReentrantSettlementToken", settlement_args=[])
     investor = chain.deploy("ReentrantInvestor", [], attacker)
-    s = TokenSetup(
-        chain=chain,
-        admin=admin,
-        agent=agent,
-        servicer=servicer,
-        stranger=stranger,
-        stablecoin=chain.contract("ReentrantSettlementToken", hostile.contract_address or ""),
-        registry=chain.contract("IdentityRegistry", registry.contract_address or ""),
-        token=chain.contract("RevenueShareToken", token.contract_address or ""),
-        maturity=maturity,
-    )
     h = Hostile(
         s=s,
         attacker=attacker,
         investor=chain.contract("ReentrantInvestor", investor.contract_address or ""),
         honest=wallet("reentrancy-honest"),
     )
-    chain.send_many(
-        [
-            chain.tx(admin, s.token, "grantRole", AGENT_ROLE, agent.address),
-            chain.tx(admin, s.token, "grantRole", SERVICER_ROLE, servicer.address),
-            chain.tx(admin, s.registry, "grantRole", AGENT_ROLE, agent.address),
-            chain.tx(attacker, h.investor, "setHook", h.hostile.address),
-        ]
-    )
+    chain.send(chain.tx(attacker, h.investor, "setHook", h.hostile.address))
     s.verify(h.investor.address, h.honest)
     s.mint(h.investor.address, INVESTOR_TOKENS)
     s.mint(h.honest, HONEST_TOKENS)
