@@ -96,10 +96,7 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
         uint8[] calldata classes,
         uint64[] calldata kycExpiries
     ) external onlyRole(AGENT_ROLE) {
-        uint256 n = wallets.length;
-        if (countries.length != n) revert LengthMismatch(n, countries.length);
-        if (classes.length != n) revert LengthMismatch(n, classes.length);
-        if (kycExpiries.length != n) revert LengthMismatch(n, kycExpiries.length);
+        uint256 n = _batchLength(wallets.length, countries.length, classes.length, kycExpiries.length);
         for (uint256 i = 0; i < n; ++i) {
             _register(wallets[i], countries[i], classes[i], kycExpiries[i]);
         }
@@ -136,10 +133,7 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
         uint8[] calldata classes,
         uint64[] calldata kycExpiries
     ) external onlyRole(AGENT_ROLE) {
-        uint256 n = wallets.length;
-        if (countries.length != n) revert LengthMismatch(n, countries.length);
-        if (classes.length != n) revert LengthMismatch(n, classes.length);
-        if (kycExpiries.length != n) revert LengthMismatch(n, kycExpiries.length);
+        uint256 n = _batchLength(wallets.length, countries.length, classes.length, kycExpiries.length);
         for (uint256 i = 0; i < n; ++i) {
             _updateInvestor(wallets[i], countries[i], classes[i], kycExpiries[i]);
         }
@@ -245,6 +239,18 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
      */
     function investorCount() external view returns (uint256) {
         return _investorCount;
+    }
+
+    /// @dev The common length of a batch's four arrays; reverts {LengthMismatch} otherwise.
+    function _batchLength(uint256 wallets, uint256 countries, uint256 classes, uint256 expiries)
+        private
+        pure
+        returns (uint256)
+    {
+        if (countries != wallets) revert LengthMismatch(wallets, countries);
+        if (classes != wallets) revert LengthMismatch(wallets, classes);
+        if (expiries != wallets) revert LengthMismatch(wallets, expiries);
+        return wallets;
     }
 
     function _register(address wallet, uint16 country, uint8 investorClass, uint64 kycExpiry) private {
