@@ -267,12 +267,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     if not args.json:
-        print(
-            "Xiaoping Island, Dalian: the future revenue of an island's hotels, hot springs and "
-            "ice-and-snow venues, sold as tokens to offshore investors. Running the whole deal "
-            "on an embedded Anvil...\n",
-            flush=True,
-        )
+        import textwrap
+
+        from tokenizer.spec import load_spec
+
+        spec = load_spec(args.spec or paths.project_root() / DEFAULT_SPEC)
+        print(spec.name, flush=True)
+        print(textwrap.fill(" ".join(spec.summary.split()), width=96), flush=True)
+        print("Running the whole deal on an embedded Anvil...\n", flush=True)
     args.rpc_url = None
     return cmd_simulate(args)
 

@@ -99,7 +99,8 @@ def run_deal(
     )
     t = lap("onboard", t)
 
-    bar = None if settings.quiet else Progress("buying", len(population))
+    planned = sum(1 for pay in inv.plan_purchases(spec, population) if pay > 0)
+    bar = None if settings.quiet else Progress("buying", planned)
     sim.sell(bar.advance if bar else None)
     res = sim.result
     tell(
@@ -169,6 +170,15 @@ def run_deal(
             f"yield {fmt_pct(average_yield)} a year, payback "
             + (f"after {payback_years} years." if payback_years else "not within the term.")
         )
+        if supply:
+            ticket = 10_000 * spec.token.unit  # an example holding of 10,000 tokens
+            earned = sum(paid) * ticket // supply
+            tell(
+                f"An investor who bought 10,000 tokens for "
+                f"{fmt_units(10_000 * spec.offering.price, dec, sym)} and held them "
+                f"{'to maturity' if last == spec.periods else f'for {last} periods'} earned "
+                f"{fmt_units(earned, dec, sym)}; the tokens are worth nothing after maturity."
+            )
 
     streams = revenue.simulate_streams(spec.revenue, periods, paths=1, seed=settings.seed)
     per_year_streams = {
