@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import USD, wallet
-from tokenizer.chain import Chain, TxRequest
+from tokenizer.chain import Chain, TxRequest, _waves
 from tokenizer.errors import TransactionReverted
 
 
@@ -67,3 +67,10 @@ def test_a_revert_names_the_custom_error_and_its_checksummed_arguments(chain: Ch
         f"OwnableUnauthorizedAccount(account={stranger.address})"
     )
     assert "\n" not in refused.value.user_message
+
+
+def test_a_batch_is_split_into_waves_with_one_transaction_per_sender() -> None:
+    a, b, c = wallet("wave-a"), wallet("wave-b"), wallet("wave-c")
+    senders = [a, b, a, c, a, b]
+    reqs = [TxRequest(s, None, "0x", f"tx {n}") for n, s in enumerate(senders)]
+    assert _waves(reqs) == [[0, 1, 3], [2, 5], [4]]

@@ -344,6 +344,19 @@ class TxRequest:
     value: int = 0
 
 
+def _waves(reqs: Sequence[TxRequest]) -> list[list[int]]:
+    """Positions of ``reqs`` in waves: wave k holds each sender's k-th transaction."""
+    seen: dict[str, int] = {}
+    waves: list[list[int]] = []
+    for n, req in enumerate(reqs):
+        k = seen.get(req.sender.address, 0)
+        seen[req.sender.address] = k + 1
+        if k == len(waves):
+            waves.append([])
+        waves[k].append(n)
+    return waves
+
+
 class Chain:
     """A connection to one chain, with its accounts and the compiled contracts' ABIs."""
 
@@ -551,7 +564,19 @@ class Chain:
         """
         receipts: list[Receipt] = []
         for start in range(0, len(reqs), batch_size):
-            receipts.extend(self._send_chunk(reqs[start : start + batch_size]))
+            chunk = reqs[start : start + batch_size]
+            if self._sync_send:  # Anvil orders a sender's transactions by nonce itself
+                receipts.extend(self._send_chunk(chunk))
+                continue
+            # Other nodes (a Hardhat node, for one) refuse a nonce that is not yet next: send
+            # waves holding at most one transaction per sender, in order.
+            results: list[Receipt | None] = [None] * len(chunk)
+            for wave in _waves(chunk):
+                for n, receipt in zip(
+                    wave, self._send_chunk([chunk[n] for n in wave]), strict=True
+                ):
+                    results[n] = receipt
+            receipts.extend(r for r in results if r is not None)
         return receipts
 
     def _send_chunk(self, chunk: Sequence[TxRequest], retries: int = 2) -> list[Receipt]:

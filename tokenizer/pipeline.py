@@ -134,7 +134,8 @@ def run_deal(
                 if res.trades_refused
                 else ", none refused by compliance"
             )
-            + f"; {res.wallet_freezes} wallets frozen for a review."
+            + f"; {res.wallet_freezes} wallet{'' if res.wallet_freezes == 1 else 's'} frozen for "
+            "a review."
         )
     t = lap("periods", t)
 
