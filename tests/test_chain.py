@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
+from eth_account import Account
 
 from tests.conftest import USD, wallet
-from tokenizer.chain import Chain, TxRequest, _waves
-from tokenizer.errors import TransactionReverted
+from tokenizer.chain import Chain, TxRequest, _waves, keystore_account, open_chain
+from tokenizer.errors import ChainError, TransactionReverted
 
 
 @pytest.mark.parametrize(
@@ -74,3 +79,45 @@ def test_a_batch_is_split_into_waves_with_one_transaction_per_sender() -> None:
     senders = [a, b, a, c, a, b]
     reqs = [TxRequest(s, None, "0x", f"tx {n}") for n, s in enumerate(senders)]
     assert _waves(reqs) == [[0, 1, 3], [2, 5], [4]]
+
+
+def test_a_keystore_opens_with_the_password_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = wallet("keystore")
+    path = tmp_path / "key.json"
+    path.write_text(json.dumps(Account.encrypt(owner.key, "correct horse", iterations=2)))
+    monkeypatch.setenv("RWA_KEYSTORE_PASSWORD", "correct horse")
+    assert keystore_account(path).address == owner.address
+
+
+def test_a_keystore_with_the_wrong_password_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "key.json"
+    path.write_text(json.dumps(Account.encrypt(wallet("keystore").key, "right", iterations=2)))
+    monkeypatch.setenv("RWA_KEYSTORE_PASSWORD", "wrong")
+    with pytest.raises(ChainError) as refused:
+        keystore_account(path)
+    assert refused.value.user_message == "wrong password for keystore key.json"
+
+
+def test_a_non_local_chain_without_a_keystore_is_refused(
+    session_chain: Chain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tokenizer.chain.Chain.__init__", _pretend_remote(Chain.__init__))
+    with (
+        pytest.raises(ChainError, match="--keystore"),
+        open_chain(session_chain.artifacts, rpc_url=session_chain.url),
+    ):
+        pass
+
+
+def _pretend_remote(init: Any) -> Any:
+    """Wrap Chain.__init__ so the connected chain reports itself as a public one."""
+
+    def wrapped(self: Chain, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        self.is_local = False
+
+    return wrapped
