@@ -35,7 +35,7 @@ def test_a_run_whose_node_is_killed_resumes_on_the_saved_chain_without_paying_a_
     def crash_after(self: pl.Simulation, on_period: Callable[[int], None] | None = None) -> None:
         def hook(period: int) -> None:
             if period == KILL_AFTER:
-                time.sleep(1.5)  # the node saves its state every second
+                time.sleep(2.5)  # the node saves its state every second
                 node.kill()  # SIGKILL: no orderly shutdown, no final save
 
         original(self, hook)
