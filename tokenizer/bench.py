@@ -119,10 +119,6 @@ def _wallet(label: str, n: int) -> LocalAccount:
     return account
 
 
-def _gas(receipts: Sequence[Any]) -> int:
-    return int(receipts[0].gas_used)
-
-
 def _contract(chain: Chain, name: str, args: Sequence[Any], sender: LocalAccount) -> Contract:
     receipt = chain.deploy(name, args, sender)
     return chain.contract(name, receipt.contract_address or "")

@@ -83,7 +83,7 @@ def _settings() -> dict[str, Any]:
 
 
 def _sources(root: Path) -> dict[str, str]:
-    contracts = root / "contracts"
+    contracts = paths.contracts_dir()
     files = sorted(contracts.rglob("*.sol"))
     if not files:
         raise CompileError(f"no Solidity files under {contracts.relative_to(root)}/")
@@ -214,7 +214,3 @@ def compile_contracts(force: bool = False) -> Artifacts:
     )
     _save_cache(artifacts)
     return artifacts
-
-
-def all_abis(artifacts: Artifacts) -> list[list[dict[str, Any]]]:
-    return [a.abi for a in artifacts.contracts.values()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import TypeVar
 
 
 def npv(rate: float, cashflows: Sequence[Fraction | int]) -> float:
@@ -54,14 +55,21 @@ def per_token_cashflows(
     return [Fraction(-price)] + [Fraction(a * one, supply) for a in amounts]
 
 
+N = TypeVar("N", int, float)
+
+
+def yearly(amounts: Sequence[N], periods_per_year: int) -> list[N]:
+    """Per-period amounts summed by year (the last year may be partial)."""
+    return [
+        sum(amounts[y : y + periods_per_year]) for y in range(0, len(amounts), periods_per_year)
+    ]
+
+
 def yearly_yield(amounts: Sequence[int], invested: int, periods_per_year: int = 12) -> list[float]:
     """Cash paid to holders each year as a share of what they paid in."""
     if invested <= 0:
         return []
-    return [
-        sum(amounts[y : y + periods_per_year]) / invested
-        for y in range(0, len(amounts), periods_per_year)
-    ]
+    return [total / invested for total in yearly(amounts, periods_per_year)]
 
 
 def payback_period(amounts: Sequence[int], invested: int) -> int | None:

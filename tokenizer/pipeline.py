@@ -18,8 +18,9 @@ from tokenizer import metrics, paths, revenue
 from tokenizer.chain import Chain
 from tokenizer.deploy import deploy_deal
 from tokenizer.distribution import STATUS_FAILED, STATUS_SUCCEEDED, Simulation, SimulationOptions
+from tokenizer.metrics import yearly
 from tokenizer.reconcile import reconcile
-from tokenizer.report import fmt_pct, fmt_units, write_json, write_markdown, yearly
+from tokenizer.report import fmt_pct, fmt_units, write_json, write_markdown
 from tokenizer.spec import DealSpec
 
 STATUS_NAMES = {0: "still open", STATUS_SUCCEEDED: "succeeded", STATUS_FAILED: "failed (refunds)"}
@@ -183,7 +184,7 @@ def run_deal(
 
     streams = revenue.simulate_streams(spec.revenue, periods, paths=1, seed=settings.seed)
     per_year_streams = {
-        name: [round(v) for v in yearly_float(values[0].tolist(), spec.revenue.periods_per_year)]
+        name: [round(v) for v in yearly(values[0].tolist(), spec.revenue.periods_per_year)]
         for name, values in streams.items()
     }
     bought = set(_buyers(chain, deal, population))
@@ -255,10 +256,6 @@ def run_deal(
 def _refusals(by_rule: dict[str, int]) -> str:
     """``{"lock-up": 3, "freeze": 1}`` -> ``"lock-up 3, freeze 1"``, most frequent first."""
     return ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items(), key=lambda r: -r[1]))
-
-
-def yearly_float(values: list[float], periods_per_year: int) -> list[float]:
-    return [sum(values[y : y + periods_per_year]) for y in range(0, len(values), periods_per_year)]
 
 
 def _buyers(chain: Chain, deal: Any, population: list[inv.Investor]) -> list[str]:

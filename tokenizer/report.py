@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tokenizer.metrics import yearly
 from tokenizer.spec import DealSpec
 
 
@@ -20,12 +21,6 @@ def fmt_units(units: int, decimals: int, symbol: str = "", places: int = 2) -> s
 
 def fmt_pct(ratio: float | None, places: int = 2) -> str:
     return "n/a" if ratio is None else f"{ratio * 100:.{places}f} %"
-
-
-def yearly(amounts: Sequence[int], periods_per_year: int) -> list[int]:
-    return [
-        sum(amounts[y : y + periods_per_year]) for y in range(0, len(amounts), periods_per_year)
-    ]
 
 
 def write_json(report: dict[str, Any], folder: Path) -> Path:
@@ -54,6 +49,12 @@ def _charts(
     years = list(range(1, len(per_year) + 1))
     charts: list[tuple[str, str]] = []
 
+    def save(fig: Any, title: str, name: str) -> None:
+        fig.tight_layout()
+        fig.savefig(folder / name, dpi=110)
+        plt.close(fig)
+        charts.append((title, name))
+
     fig, ax = plt.subplots(figsize=(8, 4))
     ax.bar(years, [a / scale / 1e6 for a in per_year], color="#2b6cb0")
     ax.set_xlabel("term year")
@@ -61,10 +62,7 @@ def _charts(
     ax.set_title("Revenue paid to token holders per year")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(folder / "payouts_per_year.png", dpi=110)
-    plt.close(fig)
-    charts.append(("Revenue paid to holders per year", "payouts_per_year.png"))
+    save(fig, "Revenue paid to holders per year", "payouts_per_year.png")
 
     streams = report["revenue"].get("gross_by_stream_per_year") or {}
     if streams:
@@ -80,10 +78,7 @@ def _charts(
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(fontsize=8)
         ax.grid(axis="y", alpha=0.3)
-        fig.tight_layout()
-        fig.savefig(folder / "gross_by_stream.png", dpi=110)
-        plt.close(fig)
-        charts.append(("Gross revenue by stream", "gross_by_stream.png"))
+        save(fig, "Gross revenue by stream", "gross_by_stream.png")
 
     raised = report["sale"]["raised"]
     if raised:
@@ -100,10 +95,7 @@ def _charts(
         ax.set_title("Cumulative payouts against the money raised")
         ax.legend()
         ax.grid(alpha=0.3)
-        fig.tight_layout()
-        fig.savefig(folder / "cumulative_payouts.png", dpi=110)
-        plt.close(fig)
-        charts.append(("Cumulative payouts against the raise", "cumulative_payouts.png"))
+        save(fig, "Cumulative payouts against the raise", "cumulative_payouts.png")
 
     mix = report["investors"]["buyers_by_country"]
     if mix:
@@ -111,10 +103,7 @@ def _charts(
         ax.bar(list(mix), list(mix.values()), color="#6b46c1")
         ax.set_ylabel("buyers")
         ax.set_title("Buyers in the primary sale, by country")
-        fig.tight_layout()
-        fig.savefig(folder / "buyers_by_country.png", dpi=110)
-        plt.close(fig)
-        charts.append(("Buyers by country", "buyers_by_country.png"))
+        save(fig, "Buyers by country", "buyers_by_country.png")
     return charts
 
 
