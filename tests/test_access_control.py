@@ -15,8 +15,9 @@ from tests.conftest import SEED
 from tokenizer import paths
 from tokenizer.access import ACTORS, CONTRACTS, TABLE, Entry, markdown_table, may_call
 from tokenizer.chain import Chain
-from tokenizer.deploy import AGENT_ROLE, Deal, deploy_deal
+from tokenizer.deploy import Deal, deploy_deal
 from tokenizer.spec import load_spec
+from tokenizer.units import AGENT_ROLE
 
 ACCESS_ERRORS = {"AccessControlUnauthorizedAccount", "OwnableUnauthorizedAccount"}
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,12 +12,14 @@ import pytest
 from eth_account.signers.local import LocalAccount
 
 from tests.conftest import CN, SG, UNIT, USD, TokenSetup, events, wallet
-from tokenizer import compliance, paths
+from tokenizer import paths
 from tokenizer.chain import Chain
-from tokenizer.deploy import SECONDS_PER_DAY, deploy_deal
+from tokenizer.compliance import rules as compliance
+from tokenizer.deploy import deploy_deal
 from tokenizer.errors import TransactionReverted
 from tokenizer.reconcile import reconcile
 from tokenizer.spec import ComplianceSpec, DealSpec
+from tokenizer.units import SECONDS_PER_DAY
 
 LOCKUP = 90 * SECONDS_PER_DAY
 

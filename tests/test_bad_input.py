@@ -13,9 +13,10 @@ from tests.conftest import HK, wallet
 from tests.test_cli import DEAD_NODE, assert_one_error_line, rwa, write_spec
 from tokenizer import paths
 from tokenizer.chain import AnvilNode, Chain
-from tokenizer.deploy import SECONDS_PER_DAY, deploy_deal
+from tokenizer.deploy import deploy_deal
 from tokenizer.errors import TransactionReverted
 from tokenizer.spec import DealSpec
+from tokenizer.units import SECONDS_PER_DAY
 
 Change = Callable[[dict[str, Any]], None]
 

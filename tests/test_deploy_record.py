@@ -12,17 +12,11 @@ import pytest
 
 from tokenizer import paths
 from tokenizer.chain import Chain, TxRequest
-from tokenizer.compliance import RULE_LOCKUP, US, rule_steps
-from tokenizer.deploy import (
-    AGENT_ROLE,
-    SECONDS_PER_DAY,
-    SERVICER_ROLE,
-    Deal,
-    deploy_deal,
-    record_path,
-)
+from tokenizer.compliance.rules import RULE_LOCKUP, US, rule_steps
+from tokenizer.deploy import Deal, deploy_deal, record_path
 from tokenizer.errors import DeploymentError
 from tokenizer.spec import COUNTRY_NUMERIC, DealSpec, load_spec
+from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY, SERVICER_ROLE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "xiaoping_island.yaml"

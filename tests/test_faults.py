@@ -16,7 +16,6 @@ from tokenizer.compiler import Artifacts
 from tokenizer.deploy import Deployment, attach, record_path
 from tokenizer.errors import ChainError
 from tokenizer.pipeline import RunSettings, run_deal
-from tokenizer.reconcile import TOPIC_DISTRIBUTED
 from tokenizer.spec import load_spec
 
 PERIODS = 12
@@ -60,7 +59,7 @@ def test_a_run_whose_node_is_killed_resumes_on_the_saved_chain_without_paying_a_
                     "address": deal.token.address,
                     "fromBlock": "0x0",
                     "toBlock": "latest",
-                    "topics": [TOPIC_DISTRIBUTED],
+                    "topics": [deal.token.events.RevenueDistributed.topic],
                 }
             ],
         )

@@ -18,13 +18,15 @@ from eth_utils import keccak, to_checksum_address
 from tokenizer import investors as inv
 from tokenizer import paths, revenue
 from tokenizer.chain import Chain
-from tokenizer.compliance import REFUSALS, check_many
-from tokenizer.deploy import SECONDS_PER_DAY, Deal, Deployment, attach, deploy_deal, record_path
+from tokenizer.compliance.check import check_many
+from tokenizer.compliance.refusals import REFUSALS
+from tokenizer.deploy import Deal, Deployment, attach, deploy_deal, record_path
 from tokenizer.distribution import Simulation, SimulationOptions
 from tokenizer.errors import SpecError
 from tokenizer.pipeline import RunSettings, run_deal
-from tokenizer.reconcile import TOPIC_CLAIMED, reconcile
+from tokenizer.reconcile import reconcile
 from tokenizer.spec import DealSpec, load_spec
+from tokenizer.units import SECONDS_PER_DAY
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "xiaoping_island.yaml"
@@ -97,7 +99,10 @@ def claimed_of(chain: Chain, token: Any, holder: str) -> int:
                 "address": token.address,
                 "fromBlock": "0x0",
                 "toBlock": "latest",
-                "topics": [TOPIC_CLAIMED, "0x" + "0" * 24 + holder[2:].lower()],
+                "topics": [
+                    token.events.RevenueClaimed.topic,
+                    "0x" + "0" * 24 + holder[2:].lower(),
+                ],
             }
         ],
     )
@@ -113,7 +118,7 @@ def total_claimed(chain: Chain, token: Any) -> int:
                 "address": token.address,
                 "fromBlock": "0x0",
                 "toBlock": "latest",
-                "topics": [TOPIC_CLAIMED],
+                "topics": [token.events.RevenueClaimed.topic],
             }
         ],
     )

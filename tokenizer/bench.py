@@ -31,12 +31,11 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from web3.contract import Contract
 
 from tokenizer import paths
-from tokenizer.chain import AnvilNode, Chain, TxRequest, dev_accounts, find_anvil
+from tokenizer.chain import AnvilNode, Chain, Contract, TxRequest, dev_accounts, find_anvil
 from tokenizer.compiler import Artifacts, compile_contracts
-from tokenizer.compliance import rule_steps
+from tokenizer.compliance.rules import rule_steps
 from tokenizer.spec import ComplianceSpec
 
 BLOCK_GAS_30M = 30_000_000
@@ -167,7 +166,7 @@ class _Token:
 
 
 def _deploy_token(chain: Chain) -> _Token:
-    from tokenizer.deploy import AGENT_ROLE, SERVICER_ROLE
+    from tokenizer.units import AGENT_ROLE, SERVICER_ROLE
 
     admin, agent, servicer = chain.accounts[:3]
     stable = _contract(chain, "MockStablecoin", ["Mock USD", "mUSD", admin.address], admin)
@@ -289,7 +288,7 @@ def _purchase_gas(chain: Chain, t: _Token) -> dict[str, int]:
         [terms, t.admin.address, t.token.address, t.stablecoin.address, t.admin.address],
         t.admin,
     )
-    from tokenizer.deploy import AGENT_ROLE
+    from tokenizer.units import AGENT_ROLE
 
     buyers = chain.accounts[6:8]
     chain.send(chain.tx(t.admin, t.token, "grantRole", AGENT_ROLE, offering.address))

@@ -288,7 +288,7 @@ def _address(text: str, name: str) -> str:
 
 
 def cmd_check_transfer(args: argparse.Namespace) -> int:
-    from tokenizer.compliance import check_transfer
+    from tokenizer.compliance.check import check_transfer
     from tokenizer.deploy import recorded_deal
     from tokenizer.spec import load_spec, parse_amount
 

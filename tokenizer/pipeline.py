@@ -17,13 +17,13 @@ from tokenizer import investors as inv
 from tokenizer import metrics, paths, revenue
 from tokenizer.chain import Chain
 from tokenizer.deploy import deploy_deal
-from tokenizer.distribution import STATUS_FAILED, STATUS_SUCCEEDED, Simulation, SimulationOptions
+from tokenizer.distribution import Simulation, SimulationOptions
 from tokenizer.metrics import yearly
 from tokenizer.reconcile import reconcile
 from tokenizer.report import fmt_pct, fmt_units, write_json, write_markdown
 from tokenizer.spec import DealSpec
-
-STATUS_NAMES = {0: "still open", STATUS_SUCCEEDED: "succeeded", STATUS_FAILED: "failed (refunds)"}
+from tokenizer.units import SALE_STATUS_NAMES as STATUS_NAMES
+from tokenizer.units import SALE_SUCCEEDED as STATUS_SUCCEEDED
 
 
 class Progress:
