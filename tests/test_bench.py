@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tokenizer import bench, paths
+from tokenizer import bench
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     parser = argparse.ArgumentParser()
     bench.add_arguments(parser)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(paths, "out_dir", lambda: out)
+        mp.setenv("RWA_OUT_DIR", str(out))
         assert bench.run(parser.parse_args(["--quick"])) == 0
     path = out / "bench.json"
     assert path.is_file()

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tokenizer import paths
 from tokenizer.chain import Chain, TxRequest
 from tokenizer.compliance.rules import RULE_LOCKUP, US, rule_steps
 from tokenizer.deploy import Deal, deploy_deal, record_path
@@ -37,8 +36,8 @@ class Interrupted(Exception):
 
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
-    monkeypatch.setattr(paths, "out_dir", lambda: tmp_path / "out")
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
+    monkeypatch.setenv("RWA_OUT_DIR", str(tmp_path / "out"))
     return tmp_path / "deployments"
 
 

@@ -16,7 +16,7 @@ from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
 from tokenizer import investors as inv
-from tokenizer import paths, revenue
+from tokenizer import revenue
 from tokenizer.chain import Chain
 from tokenizer.compliance.check import check_many
 from tokenizer.compliance.refusals import REFUSALS
@@ -165,10 +165,10 @@ def run(session_chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Itera
     amounts = revenue.holder_distributions(spec, periods=PERIODS, seed=0)
     outer = chain.snapshot()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(paths, "out_dir", lambda: base / "out")
+        mp.setenv("RWA_OUT_DIR", str(base / "out"))
         try:
             # The same deal without interruption, for comparison; then the chain forgets it.
-            mp.setattr(paths, "deployments_dir", lambda: base / "deployments-straight")
+            mp.setenv("RWA_DEPLOYMENTS_DIR", str(base / "deployments-straight"))
             run_deal(
                 chain,
                 spec,
@@ -186,7 +186,7 @@ def run(session_chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Itera
             chain.revert_to(outer)
             outer = chain.snapshot()
 
-            mp.setattr(paths, "deployments_dir", lambda: base / "deployments")
+            mp.setenv("RWA_DEPLOYMENTS_DIR", str(base / "deployments"))
             first = run_deal(
                 chain,
                 spec,
@@ -409,7 +409,7 @@ def test_no_secondary_transfer_happens_within_the_lockup_after_the_primary_sale(
 def test_an_investor_from_a_blocked_country_never_holds_the_token(
     chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
     path = write_spec(tmp_path)
     data = yaml.safe_load(path.read_text())
     data["investors"]["jurisdictions"] = {"HK": 50, "CN": 50}
@@ -468,7 +468,7 @@ def test_a_trade_refused_at_settlement_by_an_earlier_trade_of_the_round_is_count
     chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Both trades pass `canTransfer` alone; together they would make one holder too many."""
-    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
     path = write_spec(tmp_path)
     data = yaml.safe_load(path.read_text())
     data["compliance"].update({"max_holders": 3, "lockup_days": 0})

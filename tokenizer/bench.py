@@ -32,11 +32,11 @@ from eth_account.signers.local import LocalAccount
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
-from tokenizer import paths
 from tokenizer.chain import AnvilNode, Chain, Contract, TxRequest, dev_accounts, find_anvil
 from tokenizer.compiler import Artifacts, compile_contracts
 from tokenizer.compliance.rules import rule_steps
 from tokenizer.spec import ComplianceSpec
+from tokenizer.workspace import Workspace
 
 BLOCK_GAS_30M = 30_000_000
 REGISTER_BATCH = 200
@@ -382,25 +382,17 @@ def bench_throughput(artifacts: Artifacts, count: int) -> dict[str, Any]:
 @contextmanager
 def _temporary_deployments() -> Iterator[Path]:
     """Keep the simulation's deployment record out of the project's deployments/ folder."""
-    original = paths.deployments_dir
     with tempfile.TemporaryDirectory(prefix="rwa-bench-") as tmp:
         folder = Path(tmp)
-
-        def patched() -> Path:
-            return folder / "deployments"
-
-        paths.deployments_dir = patched
-        try:
+        with Workspace.current().with_records_in(folder).use():
             yield folder
-        finally:
-            paths.deployments_dir = original
 
 
 def bench_simulation(artifacts: Artifacts, investors: int, periods: int) -> dict[str, Any]:
     from tokenizer.pipeline import RunSettings, run_deal
     from tokenizer.spec import load_spec
 
-    spec = load_spec(paths.project_root() / SEED_SPEC)
+    spec = load_spec(Workspace.current().root / SEED_SPEC)
     with _temporary_deployments() as tmp, _fresh_chain(artifacts) as chain:
         settings = RunSettings(
             investors=investors, periods=periods, seed=0, out_dir=tmp / "report", quiet=True
@@ -427,7 +419,7 @@ def bench_montecarlo(paths_: int, periods: int, reference_paths: int) -> dict[st
     from tokenizer import revenue
     from tokenizer.spec import load_spec
 
-    spec = load_spec(paths.project_root() / SEED_SPEC)
+    spec = load_spec(Workspace.current().root / SEED_SPEC)
     revenue.simulate_gross(spec.revenue, periods, 10, 1)  # warm-up (imports, caches)
     t = time.perf_counter()
     revenue.simulate_gross(spec.revenue, periods, paths_, 0)
@@ -771,7 +763,7 @@ def run(args: argparse.Namespace) -> int:
     doc = collect(sizes, lambda text: print(text, file=sys.stderr, flush=True))
     doc["total_seconds"] = round(time.perf_counter() - started, 2)
     out: Path | None = getattr(args, "out", None)
-    path = out or paths.out_dir() / "bench.json"
+    path = out or Workspace.current().out / "bench.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2) + "\n")
     print(table(doc))

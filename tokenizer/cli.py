@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tokenizer import paths
 from tokenizer.errors import TokenizerError
+from tokenizer.workspace import Workspace
 
 DEFAULT_SPEC = Path("seeds") / "xiaoping_island.yaml"
 ZERO_ADDRESS = "0x" + "0" * 40
@@ -233,7 +233,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         if args.json:
             print(deal.deployment.path.read_text())
         else:
-            print(f"Deployment record: {deal.deployment.path.relative_to(paths.project_root())}")
+            print(f"Deployment record: {Workspace.current().relative(deal.deployment.path)}")
     return 0
 
 
@@ -241,7 +241,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from tokenizer.pipeline import RunSettings, run_deal
     from tokenizer.spec import load_spec
 
-    spec_path = args.spec or paths.project_root() / DEFAULT_SPEC
+    spec_path = args.spec or Workspace.current().root / DEFAULT_SPEC
     spec = load_spec(spec_path)
     for name in ("periods", "investors"):
         value = getattr(args, name)
@@ -271,7 +271,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
         from tokenizer.spec import load_spec
 
-        spec = load_spec(args.spec or paths.project_root() / DEFAULT_SPEC)
+        spec = load_spec(args.spec or Workspace.current().root / DEFAULT_SPEC)
         print(spec.name, flush=True)
         print(textwrap.fill(" ".join(spec.summary.split()), width=96), flush=True)
         print("Running the whole deal on an embedded Anvil...\n", flush=True)

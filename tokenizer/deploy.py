@@ -19,12 +19,12 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from tokenizer import paths
 from tokenizer.chain import Chain, Contract
 from tokenizer.compliance.rules import rule_steps
 from tokenizer.errors import DeploymentError
 from tokenizer.spec import DealSpec
 from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY, SECONDS_PER_YEAR, SERVICER_ROLE
+from tokenizer.workspace import Workspace
 
 RECORD_FORMAT = 1
 
@@ -122,7 +122,7 @@ class Deal:
 
 
 def record_path(chain_id: int, deal: str) -> Path:
-    return paths.deployments_dir() / str(chain_id) / f"{deal}.json"
+    return Workspace.current().record_path(chain_id, deal)
 
 
 def spec_hash(spec: DealSpec) -> str:

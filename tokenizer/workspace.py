@@ -1,11 +1,11 @@
 """The project's folders, as one object.
 
 A :class:`Workspace` says where the contracts, the Node tools, the build cache, the deployment
-records and the reports are. The default one is the checkout this package was installed from
-(``RWA_PROJECT_ROOT`` overrides the root; ``RWA_DEPLOYMENTS_DIR`` and ``RWA_OUT_DIR`` move the
-records and the reports). Code that writes files takes a workspace, or uses the current one;
-``with workspace.use():`` makes another one current for a block (tests use it to keep their
-records and reports in a temporary folder).
+records and the reports are. The default one is the checkout this package was installed from:
+``RWA_PROJECT_ROOT`` overrides the root; ``RWA_BUILD_DIR``, ``RWA_DEPLOYMENTS_DIR`` and
+``RWA_OUT_DIR`` move the compiler cache, the records and the reports. Code that writes files
+uses the current workspace; ``with workspace.use():`` makes another one current for a block
+(the bench keeps its records in a temporary folder that way).
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ class Workspace:
     def from_env(cls) -> Workspace:
         override = os.environ.get("RWA_PROJECT_ROOT")
         ws = cls.at(Path(override) if override else Path(__file__).resolve().parent.parent)
+        if os.environ.get("RWA_BUILD_DIR"):
+            ws = replace(ws, build=Path(os.environ["RWA_BUILD_DIR"]).resolve())
         if os.environ.get("RWA_DEPLOYMENTS_DIR"):
             ws = replace(ws, deployments=Path(os.environ["RWA_DEPLOYMENTS_DIR"]).resolve())
         if os.environ.get("RWA_OUT_DIR"):
