@@ -18,8 +18,9 @@ from eth_utils.crypto import keccak
 from tokenizer.chain import AnvilNode, Chain, Receipt, dev_accounts
 from tokenizer.compiler import Artifacts, compile_contracts
 from tokenizer.compliance.rules import rule_steps
+from tokenizer.deploy import Roles, deploy_plan, token_plan
 from tokenizer.spec import ComplianceSpec, DealSpec, load_spec
-from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY, SERVICER_ROLE
+from tokenizer.units import SECONDS_PER_DAY
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "xiaoping_island.yaml"
@@ -133,46 +134,28 @@ class TokenSetup:
 def deploy_setup(
     chain: Chain, settlement: str = "MockStablecoin", settlement_args: list[Any] | None = None
 ) -> TokenSetup:
-    """Deploy stablecoin, registry and token by hand and grant the roles (no rule enabled).
+    """Deploy stablecoin, registry and token through the toolkit's own plan and deployer, with
+    the roles granted (no rule enabled).
 
     ``settlement`` names the settlement-token contract (a hostile one for re-entrancy tests).
     """
     admin, agent, servicer, stranger = chain.accounts[:4]
-    args = ["Mock USD", "mUSD", admin.address] if settlement_args is None else settlement_args
-    stable = chain.deploy(settlement, args, admin)
-    registry = chain.deploy("IdentityRegistry", [admin.address], admin)
-    maturity = chain.timestamp() + 5 * 365 * SECONDS_PER_DAY
-    token = chain.deploy(
-        "RevenueShareToken",
-        [
-            "Test Revenue",
-            "TRV",
-            admin.address,
-            stable.contract_address,
-            registry.contract_address,
-            maturity,
-        ],
-        admin,
+    roles = Roles(admin, agent, servicer, admin)
+    plan = token_plan(
+        roles.holders(), settlement_contract=settlement, settlement_args=settlement_args
     )
-    s = TokenSetup(
+    handles = deploy_plan(chain, plan, admin)
+    return TokenSetup(
         chain=chain,
         admin=admin,
         agent=agent,
         servicer=servicer,
         stranger=stranger,
-        stablecoin=chain.contract(settlement, stable.contract_address or ""),
-        registry=chain.contract("IdentityRegistry", registry.contract_address or ""),
-        token=chain.contract("RevenueShareToken", token.contract_address or ""),
-        maturity=maturity,
+        stablecoin=handles["stablecoin"],
+        registry=handles["registry"],
+        token=handles["token"],
+        maturity=int(chain.call(handles["token"].functions.maturity())),
     )
-    chain.send_many(
-        [
-            chain.tx(admin, s.token, "grantRole", AGENT_ROLE, agent.address),
-            chain.tx(admin, s.token, "grantRole", SERVICER_ROLE, servicer.address),
-            chain.tx(admin, s.registry, "grantRole", AGENT_ROLE, agent.address),
-        ]
-    )
-    return s
 
 
 @pytest.fixture()

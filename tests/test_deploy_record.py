@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -12,7 +11,7 @@ import pytest
 
 from tokenizer.chain import Chain, TxRequest
 from tokenizer.compliance.rules import RULE_LOCKUP, US, rule_steps
-from tokenizer.deploy import Deal, deploy_deal, record_path
+from tokenizer.deploy import Deal, deal_plan, deploy_deal, record_path
 from tokenizer.errors import DeploymentError
 from tokenizer.spec import COUNTRY_NUMERIC, DealSpec, load_spec
 from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY, SERVICER_ROLE
@@ -88,7 +87,7 @@ def test_the_record_holds_addresses_tx_hashes_blocks_compiler_and_abi_hash(
     assert data["chain_id"] == chain.chain_id == 31337
     assert data["compiler_version"] == chain.artifacts.compiler_version
     assert data["abi_hash"] == chain.artifacts.abi_hash
-    assert data["spec_hash"] == hashlib.sha256(SEED.read_bytes()).hexdigest()
+    assert data["fingerprint"] == deal_plan(load_spec(SEED), deal.roles.holders()).fingerprint()
     assert data["steps"] == STEPS
     assert list(data["contracts"]) == list(KEYS)
     for key, entry in data["contracts"].items():
@@ -171,16 +170,32 @@ def test_a_record_whose_addresses_now_hold_other_contracts_is_deployed_afresh(
     assert len(token_code) == chain.artifacts.get("RevenueShareToken").deployed_size
 
 
-def test_an_edited_spec_is_deployed_afresh(
-    chain: Chain, tmp_path: Path, xiaoping: DealSpec
+def test_a_deal_whose_terms_changed_is_deployed_afresh(chain: Chain, tmp_path: Path) -> None:
+    path = tmp_path / "deal.yaml"
+    path.write_text(SEED.read_text())
+    first = deploy_deal(chain, load_spec(path))
+    edited = SEED.read_text().replace('price: "1.00"', 'price: "1.25"', 1)
+    assert edited != SEED.read_text()
+    path.write_text(edited)
+    second = deploy_deal(chain, load_spec(path))
+    assert second.deployment.reused is False
+    assert addresses(second)["token"] != addresses(first)["token"]
+
+
+def test_edits_that_do_not_reach_the_chain_reuse_the_deployment(
+    chain: Chain, tmp_path: Path
 ) -> None:
     path = tmp_path / "deal.yaml"
     path.write_text(SEED.read_text())
     first = deploy_deal(chain, load_spec(path))
-    path.write_text(SEED.read_text() + "\n# an edit\n")
+    block = chain.block_number()
+    text = SEED.read_text().replace("# source:", "# source (checked again):", 1)
+    text = text.replace("turns 62.3 ha", "converts 62.3 ha", 1) + "\n# an edit\n"
+    path.write_text(text)
     second = deploy_deal(chain, load_spec(path))
-    assert second.deployment.reused is False
-    assert addresses(second)["token"] != addresses(first)["token"]
+    assert second.deployment.reused is True
+    assert addresses(second) == addresses(first)
+    assert chain.block_number() == block
 
 
 def test_a_record_from_other_abis_is_deployed_afresh(chain: Chain, xiaoping: DealSpec) -> None:

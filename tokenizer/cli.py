@@ -231,9 +231,9 @@ def cmd_deploy(args: argparse.Namespace) -> int:
             else lambda step, reused: print(("reused " if reused else "") + step, flush=True),
         )
         if args.json:
-            print(deal.deployment.path.read_text())
+            print(deal.deployment.record_file.read_text())
         else:
-            print(f"Deployment record: {Workspace.current().relative(deal.deployment.path)}")
+            print(f"Deployment record: {Workspace.current().relative(deal.deployment.record_file)}")
     return 0
 
 

@@ -1,0 +1,63 @@
+"""A deployed deal as the rest of the toolkit uses it: who acts for the issuer, and handles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eth_account.signers.local import LocalAccount
+
+from tokenizer.chain import Chain, Contract
+from tokenizer.deploy.plan import RoleHolders
+from tokenizer.deploy.record import Deployment
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who acts for the issuer. On a testnet with one keystore, one account holds every role."""
+
+    admin: LocalAccount
+    agent: LocalAccount
+    servicer: LocalAccount
+    treasury: LocalAccount
+
+    @classmethod
+    def from_accounts(cls, accounts: list[LocalAccount]) -> Roles:
+        pick = (lambda i: accounts[i]) if len(accounts) >= 4 else (lambda i: accounts[0])
+        return cls(admin=pick(0), agent=pick(1), servicer=pick(2), treasury=pick(3))
+
+    def holders(self) -> RoleHolders:
+        return RoleHolders(
+            self.admin.address, self.agent.address, self.servicer.address, self.treasury.address
+        )
+
+
+@dataclass
+class Deal:
+    """Contract handles of a deployed deal."""
+
+    deployment: Deployment
+    roles: Roles
+    stablecoin: Contract
+    registry: Contract
+    token: Contract
+    offering: Contract
+    market: Contract
+
+
+def attach(chain: Chain, dep: Deployment, roles: Roles | None = None) -> Deal:
+    """Handles on the contracts of ``dep``."""
+    roles = roles or Roles.from_accounts(chain.accounts)
+
+    def handle(key: str) -> Contract:
+        address = dep.address(key)
+        return chain.contract(dep.contracts[key]["name"], address)
+
+    return Deal(
+        deployment=dep,
+        roles=roles,
+        stablecoin=handle("stablecoin"),
+        registry=handle("registry"),
+        token=handle("token"),
+        offering=handle("offering"),
+        market=handle("market"),
+    )

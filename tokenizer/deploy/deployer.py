@@ -1,0 +1,165 @@
+"""The one deployer: runs a :class:`~tokenizer.deploy.plan.DeploymentPlan` on a chain.
+
+Contracts first, one by one (each may need the address of an earlier one), then the calls,
+group by group; the record is saved after every step, so an interrupted run resumes with the
+missing steps only. :func:`deploy_deal` keeps a record per chain and deal and reuses it when
+it still describes the chain; :func:`deploy_plan` deploys a plan without a record (contract
+tests and the bench).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import groupby
+
+from eth_account.signers.local import LocalAccount
+
+from tokenizer.chain import Chain, Contract
+from tokenizer.deploy.deal import Deal, Roles, attach
+from tokenizer.deploy.plan import DeploymentPlan, deal_plan, resolve
+from tokenizer.deploy.record import Deployment, record_path
+from tokenizer.errors import DeploymentError
+from tokenizer.spec import DealSpec
+
+OnStep = Callable[[str, bool], None]
+
+
+def _still_valid(chain: Chain, dep: Deployment, plan: DeploymentPlan) -> bool:
+    """The record describes this chain: the same plan and ABIs, and every recorded contract was
+    created by its recorded transaction and still has code (a reset chain, or other contracts
+    deployed at the same addresses since, fail this)."""
+    if dep.fingerprint != plan.fingerprint() or dep.abi_hash != chain.artifacts.abi_hash:
+        return False
+    contracts = list(dep.contracts.values())
+    receipts = chain.receipts([c["tx"] for c in contracts])
+    for contract, receipt in zip(contracts, receipts, strict=True):
+        if (
+            not receipt
+            or str(receipt.get("contractAddress", "")).lower() != str(contract["address"]).lower()
+        ):
+            return False
+    return all(chain.code_at(c["address"]) for c in contracts)
+
+
+def execute(
+    chain: Chain,
+    plan: DeploymentPlan,
+    dep: Deployment,
+    sender: LocalAccount,
+    on_step: OnStep | None = None,
+) -> Deployment:
+    """Run the steps of ``plan`` that ``dep`` has not recorded yet, saving after each."""
+    report = on_step or (lambda name, reused: None)
+    addresses = {k: c["address"] for k, c in dep.contracts.items()}
+    for step in plan.contracts:
+        if step.key in dep.contracts:
+            report(f"{step.contract} at {addresses[step.key]}", True)
+            continue
+        args = resolve(list(step.args), addresses, dep.schedule)
+        receipt = chain.deploy(step.contract, args, sender)
+        address = receipt.contract_address or ""
+        dep.contracts[step.key] = {
+            "name": step.contract,
+            "address": address,
+            "tx": receipt.tx_hash,
+            "block": receipt.block_number,
+            "gas": receipt.gas_used,
+        }
+        addresses[step.key] = address
+        dep.save()
+        report(f"{step.contract} at {address}", False)
+
+    handles: dict[str, Contract] = {}
+    for _, group in groupby(plan.calls, key=lambda c: c.group):
+        missing = [c for c in group if c.name not in dep.steps]
+        if not missing:
+            continue
+        txs = []
+        for call in missing:
+            target = handles.get(call.target)
+            if target is None:
+                target = handles[call.target] = chain.contract(
+                    plan.keys[call.target], addresses[call.target]
+                )
+            args = resolve(list(call.args), addresses, dep.schedule)
+            txs.append(chain.tx(sender, target, call.function, *args))
+        chain.send_many(txs)
+        for call in missing:
+            dep.steps.append(call.name)
+            dep.save()
+            report(call.name, False)
+    return dep
+
+
+def deploy_plan(chain: Chain, plan: DeploymentPlan, sender: LocalAccount) -> dict[str, Contract]:
+    """Deploy ``plan`` in full without a record (contract tests and the bench): its handles."""
+    dep = Deployment(
+        deal="unrecorded",
+        chain_id=chain.chain_id,
+        fingerprint=plan.fingerprint(),
+        abi_hash=chain.artifacts.abi_hash,
+        compiler_version=chain.artifacts.compiler_version,
+        schedule=plan.schedule.at(chain.timestamp()),
+    )
+    execute(chain, plan, dep, sender)
+    return {key: chain.contract(c["name"], c["address"]) for key, c in dep.contracts.items()}
+
+
+def deploy_deal(
+    chain: Chain,
+    spec: DealSpec,
+    roles: Roles | None = None,
+    on_step: OnStep | None = None,
+) -> Deal:
+    """Deploy (or reuse, or finish deploying) ``spec`` on ``chain``; return contract handles."""
+    roles = roles or Roles.from_accounts(chain.accounts)
+    plan = deal_plan(spec, roles.holders())
+    path = record_path(chain.chain_id, spec.id)
+    dep = Deployment.load(path)
+    if dep is not None and not _still_valid(chain, dep, plan):
+        dep = None
+    if dep is None:
+        dep = Deployment(
+            deal=spec.id,
+            chain_id=chain.chain_id,
+            fingerprint=plan.fingerprint(),
+            abi_hash=chain.artifacts.abi_hash,
+            compiler_version=chain.artifacts.compiler_version,
+            schedule=plan.schedule.at(chain.timestamp()),
+            path=path,
+        )
+    else:
+        dep.reused = bool(dep.contracts)
+    return attach(chain, execute(chain, plan, dep, roles.admin, on_step), roles)
+
+
+def recorded_deal(chain: Chain, spec: DealSpec) -> Deal:
+    """The deal as recorded on ``chain`` by an earlier deployment, without deploying anything.
+
+    Raises :class:`DeploymentError` when there is no record for this chain, or the record does
+    not describe it (another chain with the same id, an edited deal, other ABIs).
+    """
+    roles = Roles.from_accounts(chain.accounts)
+    path = record_path(chain.chain_id, spec.id)
+    dep = Deployment.load(path)
+    if (
+        dep is not None
+        and dep.contracts
+        and _still_valid(chain, dep, deal_plan(spec, roles.holders()))
+    ):
+        return attach(chain, dep, roles)
+    if chain.node is not None:
+        raise DeploymentError(
+            f"{spec.id} is not deployed on this embedded Anvil (it starts empty): pass the "
+            "--rpc-url of the node it was deployed to, or the --state file it was deployed with"
+        )
+    if dep is None or not dep.contracts:
+        raise DeploymentError(
+            f"{spec.id} has no recorded deployment on chain {chain.chain_id}: run "
+            f"`rwa deploy {spec.path} --rpc-url {chain.url}` first"
+        )
+    raise DeploymentError(
+        f"the deployment record {path} does not match chain {chain.chain_id} (its contracts "
+        f"are gone, or the deal or the contracts changed since): run `rwa deploy {spec.path} "
+        f"--rpc-url {chain.url}` again"
+    )

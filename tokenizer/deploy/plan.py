@@ -1,0 +1,257 @@
+"""The deployment plan: which contracts, with which arguments, then which calls, in order.
+
+A plan is data. It is built from a deal spec (:func:`deal_plan`) or from a few terms for
+contract tests and the bench (:func:`token_plan`), and one deployer runs either
+(:mod:`tokenizer.deploy.deployer`). An argument can name something known only while deploying:
+:class:`Ref` is the address of an earlier contract of the plan, :class:`At` a time of the
+schedule. The plan's fingerprint covers exactly what reaches the chain (contract names,
+arguments, calls, the schedule's durations), so a record is reused for the same deal and only
+for it: an edited comment in the spec changes nothing; an edited price is another deal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from tokenizer.compliance.rules import rule_steps
+from tokenizer.spec import DealSpec
+from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY, SECONDS_PER_YEAR, SERVICER_ROLE
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The address of the plan's contract ``key``, once it is deployed."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class At:
+    """A time of the schedule (``"sale_start"``, ``"sale_end"``, ``"maturity"``)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class ContractStep:
+    key: str  # the record's key: "token", "offering", ...
+    contract: str  # the compiled contract's name
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class CallStep:
+    """An admin call after the contracts: a role grant, a compliance rule..."""
+
+    name: str  # the recorded step
+    target: str  # the key of the contract called
+    function: str
+    args: tuple[Any, ...]
+    group: str  # steps of one group are sent together, then recorded one by one
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The deal's clock as durations; :meth:`at` turns it into times from a start."""
+
+    sale_seconds: int
+    period_seconds: int
+    periods: int
+
+    def at(self, start: int) -> dict[str, int]:
+        sale_end = start + self.sale_seconds
+        return {
+            "sale_start": start,
+            "sale_end": sale_end,
+            "period_seconds": self.period_seconds,
+            "periods": self.periods,
+            "maturity": sale_end + self.periods * self.period_seconds,
+        }
+
+
+@dataclass(frozen=True)
+class DeploymentPlan:
+    contracts: tuple[ContractStep, ...]
+    calls: tuple[CallStep, ...]
+    schedule: Schedule
+    deployer: str  # the address that deploys and holds the admin role
+    keys: dict[str, str] = field(default_factory=dict)  # record key -> contract name
+
+    def fingerprint(self) -> str:
+        """A hash of everything the plan sends to the chain."""
+        blob = json.dumps(
+            {
+                "contracts": [[c.key, c.contract, _plain(c.args)] for c in self.contracts],
+                "calls": [[c.name, c.target, c.function, _plain(c.args)] for c in self.calls],
+                "schedule": [
+                    self.schedule.sale_seconds,
+                    self.schedule.period_seconds,
+                    self.schedule.periods,
+                ],
+                "deployer": self.deployer,
+            },
+            sort_keys=True,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON can hold it, placeholders spelled out."""
+    if isinstance(value, Ref):
+        return f"<address of {value.key}>"
+    if isinstance(value, At):
+        return f"<{value.name}>"
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def resolve(value: Any, addresses: dict[str, str], times: dict[str, int]) -> Any:
+    """``value`` with every placeholder replaced by the address or time it stands for."""
+    if isinstance(value, Ref):
+        return addresses[value.key]
+    if isinstance(value, At):
+        return times[value.name]
+    if isinstance(value, tuple):
+        return tuple(resolve(v, addresses, times) for v in value)
+    if isinstance(value, list):
+        return [resolve(v, addresses, times) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class RoleHolders:
+    """The addresses that act for the issuer."""
+
+    admin: str
+    agent: str
+    servicer: str
+    treasury: str
+
+
+def _core(
+    holders: RoleHolders,
+    token_name: str,
+    token_symbol: str,
+    settlement: ContractStep,
+) -> tuple[list[ContractStep], list[CallStep]]:
+    """Settlement token, identity registry and revenue-share token, with the agent's and
+    the servicer's roles."""
+    contracts = [
+        settlement,
+        ContractStep("registry", "IdentityRegistry", (holders.admin,)),
+        ContractStep(
+            "token",
+            "RevenueShareToken",
+            (
+                token_name,
+                token_symbol,
+                holders.admin,
+                Ref("stablecoin"),
+                Ref("registry"),
+                At("maturity"),
+            ),
+        ),
+    ]
+    calls = [
+        _grant("grant token agent", "token", AGENT_ROLE, holders.agent),
+        _grant("grant token servicer", "token", SERVICER_ROLE, holders.servicer),
+    ]
+    return contracts, calls
+
+
+def _grant(
+    name: str, target: str, role: bytes, account: str | Ref, group: str | None = None
+) -> CallStep:
+    return CallStep(name, target, "grantRole", (role, account), group=group or name)
+
+
+def token_plan(
+    holders: RoleHolders,
+    *,
+    token_name: str = "Test Revenue",
+    token_symbol: str = "TRV",
+    term_seconds: int = 5 * SECONDS_PER_YEAR,
+    settlement_contract: str = "MockStablecoin",
+    settlement_args: Sequence[Any] | None = None,
+) -> DeploymentPlan:
+    """A token with its registry and settlement token and the roles, no sale and no rules
+    (contract tests and the bench). Maturity is ``term_seconds`` after deployment."""
+    args = ("Mock USD", "mUSD", holders.admin) if settlement_args is None else settlement_args
+    settlement = ContractStep("stablecoin", settlement_contract, tuple(args))
+    contracts, grants = _core(holders, token_name, token_symbol, settlement)
+    grants.append(_grant("grant registry agent", "registry", AGENT_ROLE, holders.agent))
+    calls = [replace(g, group="roles") for g in grants]  # sent together: no resuming here
+    return DeploymentPlan(
+        tuple(contracts),
+        tuple(calls),
+        Schedule(sale_seconds=0, period_seconds=term_seconds, periods=1),
+        holders.admin,
+        {c.key: c.contract for c in contracts},
+    )
+
+
+def deal_schedule(spec: DealSpec) -> Schedule:
+    """Sale window, then one period every ``1/periods_per_year`` of a year until maturity.
+
+    The last period is distributed at maturity, after which transfers stop and claims go on.
+    """
+    return Schedule(
+        sale_seconds=spec.offering.duration_days * SECONDS_PER_DAY,
+        period_seconds=SECONDS_PER_YEAR // spec.revenue.periods_per_year,
+        periods=spec.periods,
+    )
+
+
+def deal_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
+    """Every contract, role and rule of the deal in ``spec``."""
+    off = spec.offering
+    settlement = ContractStep(
+        "stablecoin",
+        "MockStablecoin",
+        (spec.settlement.name, spec.settlement.symbol, holders.admin),
+    )
+    contracts, calls = _core(holders, spec.token.name, spec.token.symbol, settlement)
+    contracts += [
+        ContractStep(
+            "offering",
+            "PrimaryOffering",
+            (
+                (
+                    off.price,
+                    At("sale_start"),
+                    At("sale_end"),
+                    off.soft_cap,
+                    off.hard_cap,
+                    off.min_purchase,
+                    off.max_purchase,
+                ),
+                holders.admin,
+                Ref("token"),
+                Ref("stablecoin"),
+                holders.treasury,
+            ),
+        ),
+        ContractStep("market", "DvPMarket", (Ref("token"), Ref("stablecoin"))),
+    ]
+    calls += [
+        _grant("grant offering minter", "token", AGENT_ROLE, Ref("offering")),
+        _grant("grant registry agent", "registry", AGENT_ROLE, holders.agent),
+    ]
+    calls += [
+        CallStep(r.name, "token", r.function, r.args, group="compliance")
+        for r in rule_steps(spec.compliance)
+    ]
+    return DeploymentPlan(
+        tuple(contracts),
+        tuple(calls),
+        deal_schedule(spec),
+        holders.admin,
+        {c.key: c.contract for c in contracts},
+    )
