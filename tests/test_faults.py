@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SEED
-from tokenizer import pipeline as pl
 from tokenizer.chain import AnvilNode, Chain, TxRequest, dev_accounts
 from tokenizer.compiler import Artifacts
 from tokenizer.deploy import Deployment, attach, record_path
 from tokenizer.errors import ChainError
-from tokenizer.pipeline import RunSettings, run_deal
+from tokenizer.simulation import pipeline as pl
+from tokenizer.simulation.pipeline import RunSettings, run_deal
 from tokenizer.spec import load_spec
 
 PERIODS = 12
@@ -49,7 +50,7 @@ def test_a_run_whose_node_is_killed_resumes_on_the_saved_chain_without_paying_a_
         deal = attach(chain, Deployment.load(record_path(chain.chain_id, spec.id)))  # type: ignore[arg-type]
         resumed_from = chain.call(deal.token.functions.lastPeriodId()) + 1
         assert 1 < resumed_from <= KILL_AFTER + 1
-        settings.out_dir = tmp_path / "b"
+        settings = replace(settings, out_dir=tmp_path / "b")
         report = run_deal(chain, spec, settings)
         logs = chain.rpc.call(
             "eth_getLogs",
@@ -64,9 +65,9 @@ def test_a_run_whose_node_is_killed_resumes_on_the_saved_chain_without_paying_a_
         )
         periods = [int(log["topics"][1], 16) for log in logs]
     assert periods == list(range(1, PERIODS + 1))
-    assert report["reconciliation"]["mismatches"] == 0
-    assert report["reconciliation"]["periods"] == PERIODS
-    assert report["investors"]["registered"] == 200
+    assert report.reconciliation.mismatches == 0
+    assert report.reconciliation.periods == PERIODS
+    assert report.investors.registered == 200
 
 
 def test_a_transaction_refused_for_a_stale_nonce_is_sent_again(session_chain: Chain) -> None:

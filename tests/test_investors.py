@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from tokenizer import investors as inv
+from tokenizer.simulation import population as inv
 from tokenizer.spec import DealSpec
 
 

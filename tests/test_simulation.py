@@ -15,16 +15,17 @@ import yaml
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
-from tokenizer import investors as inv
 from tokenizer import revenue
 from tokenizer.chain import Chain
 from tokenizer.compliance.check import check_many
 from tokenizer.compliance.refusals import REFUSALS
 from tokenizer.deploy import Deal, Deployment, attach, deploy_deal, record_path
-from tokenizer.distribution import Simulation, SimulationOptions
 from tokenizer.errors import SpecError
-from tokenizer.pipeline import RunSettings, run_deal
 from tokenizer.reconcile import reconcile
+from tokenizer.reports.model import RunReport
+from tokenizer.simulation import population as inv
+from tokenizer.simulation.pipeline import RunSettings, run_deal
+from tokenizer.simulation.runner import Simulation, SimulationOptions
 from tokenizer.spec import DealSpec, load_spec
 from tokenizer.units import SECONDS_PER_DAY
 
@@ -145,8 +146,8 @@ class Run:
     deal: Deal
     population: list[inv.Investor]
     amounts: list[int]
-    first: dict[str, Any]
-    second: dict[str, Any]
+    first: RunReport
+    second: RunReport
     first_end_block: int
     last_period_between: int
     raised_between: int
@@ -230,18 +231,18 @@ def run(session_chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 def test_the_test_deal_sells_and_distributes_at_all(run: Run) -> None:
-    assert run.second["sale"]["status"] == "succeeded"
+    assert run.second.sale.status == "succeeded"
     assert sum(run.amounts) > 0
 
 
 def test_the_interrupted_run_stops_after_the_requested_period(run: Run) -> None:
     assert run.last_period_between == STOP
-    assert run.first["revenue"]["periods_distributed"] == STOP
+    assert run.first.revenue.periods_distributed == STOP
 
 
 def test_the_resumed_run_reaches_the_last_period(session_chain: Chain, run: Run) -> None:
     assert session_chain.call(run.deal.token.functions.lastPeriodId()) == PERIODS
-    assert run.second["revenue"]["periods_distributed"] == PERIODS
+    assert run.second.revenue.periods_distributed == PERIODS
 
 
 def test_every_period_is_distributed_exactly_once_in_order(session_chain: Chain, run: Run) -> None:
@@ -266,14 +267,14 @@ def test_each_period_pays_the_modelled_amount_and_the_total_adds_up(
     paid = [distribution_fields(e)[0] for e in events]
     assert paid == run.amounts
     assert session_chain.call(run.deal.token.functions.totalDistributed()) == sum(run.amounts)
-    assert run.second["revenue"]["per_period"] == run.amounts
-    assert run.second["revenue"]["paid_to_holders"] == sum(run.amounts)
+    assert run.second.revenue.per_period == run.amounts
+    assert run.second.revenue.paid_to_holders == sum(run.amounts)
 
 
 def test_the_revenue_amounts_are_whole_smallest_units(run: Run) -> None:
     assert len(run.amounts) == PERIODS
     assert all(type(a) is int and a >= 0 for a in run.amounts)
-    assert all(type(a) is int for a in run.second["revenue"]["per_period"])
+    assert all(type(a) is int for a in run.second.revenue.per_period)
 
 
 def test_the_resumed_run_registers_nobody_again(session_chain: Chain, run: Run) -> None:
@@ -303,7 +304,7 @@ def test_the_reconciliation_of_the_resumed_deal_finds_no_mismatch(
     assert rec.periods == PERIODS
     assert rec.distributed == sum(run.amounts)
     assert rec.claimed + rec.claimable + rec.dust == rec.distributed
-    assert run.second["reconciliation"]["mismatches"] == 0
+    assert run.second.reconciliation.mismatches == 0
 
 
 def test_an_interrupted_and_resumed_run_ends_where_an_uninterrupted_run_ends(
@@ -369,7 +370,7 @@ def test_running_a_finished_deal_again_distributes_nothing_more(
     assert chain.call(token.functions.lastPeriodId()) == PERIODS
     assert chain.call(token.functions.totalDistributed()) == distributed
     assert len(logs(chain, token.address, DISTRIBUTED)) == PERIODS
-    assert report["reconciliation"]["mismatches"] == 0
+    assert report.reconciliation.mismatches == 0
 
 
 def test_the_reconciliation_detects_stablecoin_the_token_cannot_account_for(
@@ -437,13 +438,13 @@ def test_an_investor_from_a_blocked_country_never_holds_the_token(
 def test_secondary_trades_settle_in_the_market_and_refusals_are_counted_by_rule(
     session_chain: Chain, run: Run
 ) -> None:
-    first, second = run.first["activity"], run.second["activity"]
+    first, second = run.first.activity, run.second.activity
     taken = logs(session_chain, run.deal.market.address, OFFER_TAKEN)
-    assert first["trades"] + second["trades"] == len(taken) > 0
+    assert 0 < first.trades < second.trades == len(taken)
     # The first periods fall inside the 90-day lock-up of the primary purchases.
-    assert first["trades_refused"].get("lock-up", 0) > 0
-    assert set(first["trades_refused"]) | set(second["trades_refused"]) <= set(RULES)
-    assert first["trade_volume"] + second["trade_volume"] == sum(
+    assert first.trades_refused.get("lock-up", 0) > 0
+    assert set(first.trades_refused) | set(second.trades_refused) <= set(RULES)
+    assert second.trade_volume == sum(
         abi_decode(["uint256", "uint256"], bytes.fromhex(e["data"][2:]))[1] for e in taken
     )
     markdown = (run.base / "first" / "report.md").read_text()
@@ -481,16 +482,16 @@ def test_a_trade_refused_at_settlement_by_an_earlier_trade_of_the_round_is_count
     a, b, c, d, e = population[:5]
     for holder in (a, b):
         chain.send(chain.tx(deal.roles.agent, deal.token, "mint", holder.address, 10 * UNIT))
-    sim._holders()  # the simulation's book of balances, read from the chain
+    sim.holdings.holders()  # the simulation's book of balances, read from the chain
     trades = [(a, d, UNIT, 1_000_000), (b, e, UNIT, 1_000_000)]  # two newcomers, room for one
     alone = check_many(chain, deal.token, [(s.address, r.address, n) for s, r, n, _ in trades])
     assert all(v.allowed for v in alone)
-    sim._settle(trades)
-    assert (sim.result.trades, sim.result.trades_refused) == (1, {"max holders": 1})
+    sim.market._settle(trades)
+    assert (sim.result.tally.trades, sim.result.tally.refused) == (1, {"max holders": 1})
     assert chain.call(deal.token.functions.holderCount()) == 3
     balances = chain.read_many(deal.token, "balanceOf", [[i.address] for i in (a, b, c, d, e)])
     assert balances == [9 * UNIT, 10 * UNIT, 0, UNIT, 0]
-    assert sim._balances is not None
-    assert [sim._balances[i.address] for i in (a, b, c, d, e)] == balances
+    book = {i.address: n for i, n in sim.holdings.holders()}
+    assert [book.get(i.address, 0) for i in (a, b, c, d, e)] == balances
     offers = [chain.call(deal.market.functions.offerOf(i)) for i in (1, 2)]
     assert [o[1] for o in offers] == [False, False]  # taken, and withdrawn

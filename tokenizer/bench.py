@@ -389,7 +389,7 @@ def _temporary_deployments() -> Iterator[Path]:
 
 
 def bench_simulation(artifacts: Artifacts, investors: int, periods: int) -> dict[str, Any]:
-    from tokenizer.pipeline import RunSettings, run_deal
+    from tokenizer.simulation.pipeline import RunSettings, run_deal
     from tokenizer.spec import load_spec
 
     spec = load_spec(Workspace.current().root / SEED_SPEC)
@@ -400,18 +400,18 @@ def bench_simulation(artifacts: Artifacts, investors: int, periods: int) -> dict
         t = time.perf_counter()
         report = run_deal(chain, spec, settings)
         seconds = time.perf_counter() - t
-    rec = report["reconciliation"]
+    rec = report.reconciliation.as_dict()
     return {
         "investors": investors,
         "periods": periods,
         "seconds": seconds,
-        "buyers": report["sale"]["buyers"],
-        "periods_distributed": report["revenue"]["periods_distributed"],
-        "claims": report["activity"]["claims"],
-        "trades": report["activity"]["trades"],
+        "buyers": report.sale.buyers,
+        "periods_distributed": report.revenue.periods_distributed,
+        "claims": report.activity.claims,
+        "trades": report.activity.trades,
         "reconciliation": rec,
         "mismatches": rec.get("mismatches"),
-        "stages": report["seconds"],
+        "stages": report.seconds,
     }
 
 

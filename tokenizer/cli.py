@@ -169,7 +169,7 @@ def cmd_node(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from tokenizer.report import fmt_units
+    from tokenizer.reports.format import fmt_units
     from tokenizer.spec import load_spec
 
     spec = load_spec(args.spec)
@@ -238,7 +238,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from tokenizer.pipeline import RunSettings, run_deal
+    from tokenizer.simulation.pipeline import RunSettings, run_deal
     from tokenizer.spec import load_spec
 
     spec_path = args.spec or Workspace.current().root / DEFAULT_SPEC
@@ -261,8 +261,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     with _open(args) as chain:
         report = run_deal(chain, spec, settings, _say(args.json))
     if args.json:
-        print(json.dumps(report, indent=2))
-    return 1 if report["reconciliation"]["mismatches"] else 0
+        print(json.dumps(report.to_dict(), indent=2))
+    return 1 if report.reconciliation.mismatches else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -77,6 +77,22 @@ class Workspace:
     def report_dir(self, deal: str) -> Path:
         return self.out / deal
 
+    @staticmethod
+    def ensure_writable(folder: Path) -> None:
+        """Create ``folder`` and check that a file can be written in it, or fail in one line."""
+        from tokenizer.errors import TokenizerError
+
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / ".rwa-write-check"
+            probe.write_text("")
+            probe.unlink()
+        except OSError as exc:
+            raise TokenizerError(
+                f"cannot write the reports to {folder}: {exc.strerror or exc}; choose another "
+                "folder with --out"
+            ) from None
+
     def relative(self, path: Path) -> str:
         """``path`` relative to the root when it is inside it (for messages)."""
         try:

@@ -206,7 +206,7 @@ class Chain(LocalControls):
         address: str,
         from_block: int,
         to_block: int | None = None,
-        topics: Sequence[str | None] | None = None,
+        topics: Sequence[str | Sequence[str] | None] | None = None,
     ) -> list[dict[str, Any]]:
         """Every log of ``address`` in the block range, in chain order.
 

@@ -1,13 +1,14 @@
-"""A simulated investor population: who they are, KYC, and their primary-sale purchases.
+"""A made-up investor population: who they are and what they would buy in the primary sale.
 
-Wallet keys are derived from the deal id, the seed and the investor's index, so a run is
-repeatable; they are simulation keys on a local chain, never real ones.
+Wallet keys are derived from a public string (the deal id, the seed and the investor's index),
+so a run is repeatable, and so these wallets must never hold anything real: the simulation
+refuses any chain that is not a local development chain.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,14 +16,8 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
 
-from tokenizer.chain import Chain
-from tokenizer.deploy import Deal
-from tokenizer.spec import COUNTRY_NUMERIC, EU_MEMBERS, DealSpec
-from tokenizer.units import SECONDS_PER_DAY
-
-INVESTOR_CLASSES = ("retail", "professional", "accredited", "institutional")
-REGISTRATION_CHUNK = 100  # investors per batchRegisterInvestors transaction
-GAS_ALLOWANCE_WEI = 10**18  # native coin each simulated wallet gets for its gas
+from tokenizer.operations.kyc import Identity
+from tokenizer.spec import COUNTRY_NUMERIC, EU_MEMBERS, INVESTOR_CLASSES, DealSpec
 
 
 @dataclass(frozen=True)
@@ -44,6 +39,9 @@ class Investor:
     @property
     def class_id(self) -> int:
         return INVESTOR_CLASSES.index(self.investor_class)
+
+    def identity(self) -> Identity:
+        return Identity(self.address, self.country_numeric, self.class_id)
 
 
 def _weighted_choice(rng: np.random.Generator, weights: dict[str, int], n: int) -> list[str]:
@@ -107,64 +105,3 @@ def plan_purchases(spec: DealSpec, population: Sequence[Investor]) -> list[int]:
 
 def jurisdiction_mix(population: Sequence[Investor]) -> dict[str, int]:
     return dict(Counter(i.country for i in population).most_common())
-
-
-def register(chain: Chain, deal: Deal, population: Sequence[Investor], kyc_days: int) -> None:
-    """KYC: register every wallet in the identity registry, many per transaction, and give each
-    wallet native coin for its gas."""
-    chain.fund([i.address for i in population], GAS_ALLOWANCE_WEI, deal.roles.admin)
-    expiry = chain.timestamp() + kyc_days * SECONDS_PER_DAY
-    txs = []
-    for start in range(0, len(population), REGISTRATION_CHUNK):
-        chunk = population[start : start + REGISTRATION_CHUNK]
-        txs.append(
-            chain.tx(
-                deal.roles.agent,
-                deal.registry,
-                "batchRegisterInvestors",
-                [i.address for i in chunk],
-                [i.country_numeric for i in chunk],
-                [i.class_id for i in chunk],
-                [expiry] * len(chunk),
-            )
-        )
-    chain.send_many(txs)
-
-
-def buy(
-    chain: Chain,
-    deal: Deal,
-    population: Sequence[Investor],
-    payments: Sequence[int],
-    progress: Callable[[int], None] | None = None,
-) -> dict[str, int]:
-    """Fund each buyer with stablecoin, approve the offering, and buy, in batches.
-
-    Returns ``{address: payment}`` for the investors who bought.
-    """
-    buyers = [(inv, pay) for inv, pay in zip(population, payments, strict=True) if pay > 0]
-    if not buyers:
-        return {}
-    mint_chunk = 200
-    chain.send_many(
-        [
-            chain.tx(
-                deal.roles.admin,
-                deal.stablecoin,
-                "batchMint",
-                [inv.address for inv, _ in buyers[s : s + mint_chunk]],
-                [pay for _, pay in buyers[s : s + mint_chunk]],
-            )
-            for s in range(0, len(buyers), mint_chunk)
-        ]
-    )
-    offering = deal.offering.address
-    chain.send_many(
-        [chain.tx(inv.account, deal.stablecoin, "approve", offering, pay) for inv, pay in buyers]
-    )
-    if progress:
-        progress(len(buyers) // 2)
-    chain.send_many([chain.tx(inv.account, deal.offering, "buy", pay) for inv, pay in buyers])
-    if progress:
-        progress(len(buyers) - len(buyers) // 2)
-    return {inv.address: pay for inv, pay in buyers}

@@ -1,0 +1,123 @@
+"""The story of a run, one sentence per stage, as ``rwa demo`` and ``rwa simulate`` tell it."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from tokenizer.reports.format import fmt_pct, fmt_units, refusals
+from tokenizer.reports.model import Activity, InvestorMix, Returns, RunReport, SaleResult
+from tokenizer.spec import DealSpec
+
+
+class Progress:
+    """A one-line progress bar on a terminal; quiet lines elsewhere (CI logs stay readable)."""
+
+    def __init__(self, label: str, total: int, stream: TextIO | None = None) -> None:
+        self.label, self.total, self.done = label, max(total, 1), 0
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self._last_pct = -1
+
+    def advance(self, n: int = 1) -> None:
+        self.done = min(self.done + n, self.total)
+        pct = self.done * 100 // self.total
+        if self.tty:
+            bar = "#" * (pct // 4)
+            self.stream.write(f"\r  {self.label} [{bar:<25}] {self.done}/{self.total}")
+            if self.done == self.total:
+                self.stream.write("\n")
+            self.stream.flush()
+        elif pct // 25 != self._last_pct // 25 or self.done == self.total:
+            self.stream.write(f"  {self.label}: {self.done}/{self.total}\n")
+        self._last_pct = pct
+
+
+def deployed(spec: DealSpec, chain_id: int, reused: bool, token: str, offering: str) -> str:
+    return (
+        f"Deployed {spec.name} on chain {chain_id}"
+        + (" (reusing the recorded contracts)" if reused else "")
+        + f": token {spec.token.symbol} at {token}, sale at {offering}."
+    )
+
+
+def onboarded(mix: InvestorMix) -> str:
+    countries = list(mix.by_country.items())
+    return (
+        f"KYC: {mix.registered} investors registered in the identity registry "
+        f"({', '.join(f'{c} {n}' for c, n in countries[:6])}{', …' if len(countries) > 6 else ''})."
+    )
+
+
+def sold(spec: DealSpec, sale: SaleResult) -> str:
+    sym, dec = spec.settlement.symbol, spec.settlement.decimals
+    return (
+        f"Primary sale {sale.status}: {sale.buyers} buyers paid "
+        f"{fmt_units(sale.raised, dec, sym)} at {fmt_units(sale.price, dec, sym, 4)} "
+        f"per token (soft cap {fmt_units(sale.soft_cap, dec, sym)}, hard cap "
+        f"{fmt_units(sale.hard_cap, dec, sym)})."
+    )
+
+
+def distributed(report: RunReport, spec: DealSpec, resumed_at: int) -> str:
+    sym, dec = spec.settlement.symbol, spec.settlement.decimals
+    rev = report.revenue
+    return (
+        f"Revenue: {rev.periods_distributed} of {rev.periods} monthly periods distributed"
+        + (f" (this run resumed at period {resumed_at})" if resumed_at > 1 else "")
+        + f", {fmt_units(rev.paid_to_holders, dec, sym)} paid into the token; "
+        f"{report.activity.claims} claims."
+    )
+
+
+def traded(spec: DealSpec, activity: Activity) -> str:
+    sym, dec = spec.settlement.symbol, spec.settlement.decimals
+    refused = activity.trades_refused
+    freezes = activity.wallet_freezes
+    return (
+        f"Secondary market: {activity.trades} trades settled delivery-versus-payment "
+        f"({fmt_units(activity.trade_volume, dec, sym)})"
+        + (
+            f", {sum(refused.values())} refused by compliance ({refusals(refused)})"
+            if refused
+            else ", none refused by compliance"
+        )
+        + f"; {freezes} wallet{'' if freezes == 1 else 's'} frozen for a review."
+    )
+
+
+def reconciled(report: RunReport) -> str:
+    rec = report.reconciliation
+    return (
+        f"Reconciliation: distributed {rec.distributed} = claimed {rec.claimed} + claimable "
+        f"{rec.claimable} + dust {rec.dust} (smallest units); mismatches: {rec.mismatches}."
+    )
+
+
+def returned(returns: Returns) -> str:
+    return (
+        "Returns per token bought at the sale price: IRR "
+        + (fmt_pct(returns.irr) if returns.irr is not None else "n/a (the term is not over)")
+        + f", average cash yield {fmt_pct(returns.average_yield)} a year, payback "
+        + (
+            f"after {returns.payback_years} years."
+            if returns.payback_years
+            else "not within the term."
+        )
+    )
+
+
+def example_holder(report: RunReport, spec: DealSpec, tokens: int = 10_000) -> str | None:
+    """What a holder of ``tokens`` tokens bought at the sale earned, or None before any payout."""
+    supply, paid = report.sale.tokens_sold, report.revenue.paid_to_holders
+    if not supply or not report.revenue.periods_distributed:
+        return None
+    sym, dec = spec.settlement.symbol, spec.settlement.decimals
+    earned = paid * tokens * spec.token.unit // supply
+    last = report.revenue.periods_distributed
+    held = "to maturity" if last == spec.periods else f"for {last} periods"
+    return (
+        f"An investor who bought {tokens:,} tokens for "
+        f"{fmt_units(tokens * spec.offering.price, dec, sym)} and held them {held} earned "
+        f"{fmt_units(earned, dec, sym)}; the tokens are worth nothing after maturity."
+    )

@@ -1,0 +1,98 @@
+"""``report.md`` for people (with the charts) and ``report.json`` for machines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tokenizer.reports.charts import draw_charts
+from tokenizer.reports.format import fmt_pct, fmt_units
+from tokenizer.reports.model import RunReport
+from tokenizer.spec import DealSpec
+
+
+def write_json(report: RunReport, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "report.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(report.to_dict(), indent=2, sort_keys=False) + "\n")
+    tmp.replace(path)
+    return path
+
+
+def _refused(by_rule: dict[str, int]) -> str:
+    if not by_rule:
+        return "0"
+    detail = ", ".join(f"{rule}: {n}" for rule, n in sorted(by_rule.items(), key=lambda r: -r[1]))
+    return f"{sum(by_rule.values())} ({detail})"
+
+
+def write_markdown(report: RunReport, spec: DealSpec, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    sym, dec = spec.settlement.symbol, spec.settlement.decimals
+    sale, rec, ret = report.sale, report.reconciliation, report.returns
+    revenue, activity = report.revenue, report.activity
+    lines = [
+        f"# {spec.name}",
+        "",
+        spec.summary.strip(),
+        "",
+        "## Deployment",
+        "",
+        f"Chain id {report.chain.chain_id} ({report.chain.client}).",
+        "",
+        "| contract | address | deploy gas |",
+        "|---|---|---:|",
+    ]
+    for key, c in report.contracts.items():
+        lines.append(f"| {c['name']} ({key}) | `{c['address']}` | {c.get('gas', 0):,} |")
+    lines += [
+        "",
+        "## Primary sale",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| price per token | {fmt_units(sale.price, dec, sym, 4)} |",
+        f"| soft cap / hard cap | {fmt_units(sale.soft_cap, dec, sym)} / "
+        f"{fmt_units(sale.hard_cap, dec, sym)} |",
+        f"| raised | {fmt_units(sale.raised, dec, sym)} |",
+        f"| buyers | {sale.buyers} of {report.investors.registered} registered |",
+        f"| outcome | {sale.status} |",
+        "",
+        "## Revenue and returns",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| periods distributed | {revenue.periods_distributed} of {revenue.periods} |",
+        f"| paid to holders | {fmt_units(revenue.paid_to_holders, dec, sym)} |",
+        f"| IRR per token (bought at the sale price) | {fmt_pct(ret.irr)} |",
+        f"| average cash yield per year | {fmt_pct(ret.average_yield)} |",
+        f"| payback | {ret.payback_years or 'not within the term'} years |",
+        f"| secondary trades settled (delivery versus payment) | {activity.trades} |",
+        f"| secondary trades refused by compliance | {_refused(activity.trades_refused)} |",
+        f"| claims | {activity.claims} |",
+        "",
+        "## Reconciliation (stablecoin smallest units)",
+        "",
+        "Every holder's entitlement was recomputed from the token's event history and compared "
+        "with the chain.",
+        "",
+        "| distributed | claimed | claimable | dust | held by token | mismatches |",
+        "|---:|---:|---:|---:|---:|---:|",
+        f"| {rec.distributed} | {rec.claimed} | {rec.claimable} | {rec.dust} "
+        f"| {rec.held_by_token} | {rec.mismatches} |",
+        "",
+    ]
+    try:
+        charts = draw_charts(report, spec, folder)
+    except ImportError:
+        charts = []
+    if charts:
+        lines += ["## Charts", ""]
+        for title, name in charts:
+            lines += [f"![{title}]({name})", ""]
+    if spec.sources:
+        lines += ["## Sources", ""] + [f"- {s}" for s in spec.sources] + [""]
+    path = folder / "report.md"
+    path.write_text("\n".join(lines))
+    return path

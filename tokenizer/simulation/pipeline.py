@@ -1,0 +1,226 @@
+"""One deal's whole story on a local chain, as a short sequence of stages.
+
+deploy -> onboard -> sell -> periods -> reconcile -> returns -> reports. Each stage returns a
+typed result (:mod:`tokenizer.reports.model`); every stage is resumable (see :mod:`.runner`),
+and the report reads the whole deal from the chain, however many runs it took. Used by
+``rwa simulate`` and ``rwa demo``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tokenizer import metrics, revenue
+from tokenizer.chain import Chain
+from tokenizer.deploy import Deal, deploy_deal
+from tokenizer.operations import revenue as servicer
+from tokenizer.operations.history import deal_history
+from tokenizer.operations.sale import SaleState
+from tokenizer.reconcile import reconcile
+from tokenizer.reports import story
+from tokenizer.reports.model import (
+    Activity,
+    ChainInfo,
+    DealInfo,
+    InvestorMix,
+    Returns,
+    RevenueResult,
+    RunReport,
+    SaleResult,
+    Units,
+)
+from tokenizer.reports.writers import write_json, write_markdown
+from tokenizer.simulation.population import (
+    Investor,
+    jurisdiction_mix,
+    make_population,
+    plan_purchases,
+)
+from tokenizer.simulation.runner import Simulation, SimulationOptions
+from tokenizer.spec import DealSpec
+from tokenizer.units import SALE_SUCCEEDED
+from tokenizer.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    investors: int | None = None
+    periods: int | None = None
+    seed: int = 0
+    options: SimulationOptions = field(default_factory=SimulationOptions)
+    out_dir: Path | None = None
+    quiet: bool = False
+
+
+class _Laps:
+    """Seconds per stage, for the report."""
+
+    def __init__(self) -> None:
+        self.started = self._last = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self._last, 3)
+        self._last = now
+
+    def total(self) -> None:
+        self.seconds["total"] = round(time.perf_counter() - self.started, 3)
+
+
+def run_deal(
+    chain: Chain, spec: DealSpec, settings: RunSettings, say: Callable[[str], None] | None = None
+) -> RunReport:
+    """Run the deal on ``chain`` and write the reports; returns the typed report."""
+    tell = say or (lambda text: None)
+    folder = settings.out_dir or Workspace.current().report_dir(spec.id)
+    Workspace.ensure_writable(folder)  # before anything is sent, not after the whole run
+    laps = _Laps()
+
+    deal = deploy_deal(chain, spec)
+    dep = deal.deployment
+    tell(
+        story.deployed(spec, chain.chain_id, dep.reused, deal.token.address, deal.offering.address)
+    )
+    laps.lap("deploy")
+
+    periods = spec.periods if settings.periods is None else settings.periods
+    amounts = revenue.holder_distributions(spec, periods=periods, seed=settings.seed)
+    population = make_population(spec, settings.investors, settings.seed)
+    sim = Simulation(
+        chain, deal, spec, population, amounts, replace(settings.options, seed=settings.seed)
+    )
+    sim.onboard()
+    tell(story.onboarded(_investor_mix(population, set())))
+    laps.lap("onboard")
+
+    planned = sum(1 for pay in plan_purchases(spec, population) if pay > 0)
+    bar = None if settings.quiet else story.Progress("buying", planned)
+    sim.sell(bar.advance if bar else None)
+    sale = _sale_result(spec, sim.result.sale, chain, deal)
+    tell(story.sold(spec, sale))
+    laps.lap("sale")
+
+    if sim.result.sale.status == SALE_SUCCEEDED:
+        todo = max(len(amounts) - servicer.last_period(chain, deal), 0)
+        pbar = None if settings.quiet or todo == 0 else story.Progress("periods", todo)
+        sim.run_periods(lambda p: pbar.advance() if pbar else None)
+        if servicer.last_period(chain, deal) >= len(amounts):
+            sim.final_claims()
+    laps.lap("periods")
+
+    rec = reconcile(chain, deal)
+    history = deal_history(chain, deal, rec.block)
+    activity = Activity(
+        trades=history.trades,
+        trades_refused=dict(sorted(sim.result.tally.refused.items())),
+        trade_volume=history.trade_volume,
+        wallet_freezes=history.wallet_freezes,
+        claims=history.claims,
+        kyc_campaigns=sim.result.kyc_campaigns,
+    )
+    last = servicer.last_period(chain, deal)
+    rev = _revenue_result(spec, amounts, last, periods, settings.seed)
+    returns = _returns(spec, rev, sale)
+    buyers = set(_buyers(chain, deal, population))
+    report = RunReport(
+        deal=DealInfo(spec.id, spec.name, spec.summary, list(spec.sources)),
+        chain=ChainInfo(chain.chain_id, chain.client_version, chain.node is not None),
+        contracts=dep.contracts,
+        units=Units(spec.settlement.symbol, spec.settlement.decimals, spec.revenue.currency),
+        sale=sale,
+        investors=_investor_mix(population, buyers),
+        revenue=rev,
+        returns=returns,
+        activity=activity,
+        reconciliation=rec,
+        seconds=laps.seconds,
+    )
+    if sim.result.sale.status == SALE_SUCCEEDED:
+        tell(story.distributed(report, spec, sim.result.first_period))
+        tell(story.traded(spec, activity))
+    tell(story.reconciled(report))
+    laps.lap("reconcile")
+
+    if last:
+        tell(story.returned(returns))
+        example = story.example_holder(report, spec)
+        if example:
+            tell(example)
+    json_path = write_json(report, folder)
+    md_path = write_markdown(report, spec, folder)
+    laps.lap("report")
+    laps.total()
+    write_json(report, folder)
+    ws = Workspace.current()
+    tell(f"Reports: {ws.relative(json_path)} and {ws.relative(md_path)}.")
+    return report
+
+
+def _investor_mix(population: list[Investor], buyers: set[str]) -> InvestorMix:
+    bought = [p for p in population if p.address in buyers]
+    return InvestorMix(
+        registered=len(population),
+        by_country=jurisdiction_mix(population),
+        buyers_by_country=dict(Counter(b.country for b in bought).most_common()),
+        buyers_by_class=dict(Counter(b.investor_class for b in bought).most_common()),
+    )
+
+
+def _sale_result(spec: DealSpec, state: SaleState, chain: Chain, deal: Deal) -> SaleResult:
+    return SaleResult(
+        price=spec.offering.price,
+        soft_cap=spec.offering.soft_cap,
+        hard_cap=spec.offering.hard_cap,
+        raised=state.raised,
+        buyers=state.buyers,
+        tokens_sold=int(chain.call(deal.token.functions.totalSupply())),
+        status=state.status_name,
+    )
+
+
+def _revenue_result(
+    spec: DealSpec, amounts: list[int], last: int, periods: int, seed: int
+) -> RevenueResult:
+    paid = amounts[:last]
+    per_year = spec.revenue.periods_per_year
+    streams = revenue.simulate_streams(spec.revenue, periods, paths=1, seed=seed)
+    return RevenueResult(
+        periods=len(amounts),
+        periods_distributed=last,
+        paid_to_holders=sum(paid),
+        paid_to_holders_per_year=metrics.yearly(paid, per_year),
+        per_period=list(paid),
+        gross_by_stream_per_year={
+            name: [round(v) for v in metrics.yearly(values[0].tolist(), per_year)]
+            for name, values in streams.items()
+        },
+    )
+
+
+def _returns(spec: DealSpec, rev: RevenueResult, sale: SaleResult) -> Returns:
+    paid, per_year = rev.per_period, spec.revenue.periods_per_year
+    supply = sale.tokens_sold
+    flows = metrics.per_token_cashflows(spec.offering.price, paid, supply) if supply else []
+    # An IRR means something only over the whole term: a shorter run has no exit value.
+    irr = (
+        metrics.irr(flows, per_year) if flows and rev.periods_distributed == spec.periods else None
+    )
+    yields = metrics.yearly_yield(paid, sale.raised, per_year)
+    full_years = yields[: len(paid) // per_year]
+    payback = metrics.payback_period(paid, sale.raised)
+    return Returns(
+        irr=irr,
+        average_yield=sum(full_years) / len(full_years) if full_years else None,
+        yield_per_year=yields,
+        payback_years=round(payback / per_year, 2) if payback is not None else None,
+    )
+
+
+def _buyers(chain: Chain, deal: Deal, population: list[Investor]) -> list[str]:
+    paid = chain.read_many(deal.offering, "paidOf", [[p.address] for p in population])
+    return [p.address for p, amount in zip(population, paid, strict=True) if amount > 0]

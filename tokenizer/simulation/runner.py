@@ -1,0 +1,222 @@
+"""The life of a deal on a local chain: KYC, primary sale, then every revenue period to maturity.
+
+Between periods investors trade among themselves (:mod:`.market`); once a year the issuer's
+agent freezes a wallet under review and releases it at the year's end; at each year's end some
+holders claim. What the issuer's side does goes through :mod:`tokenizer.operations`; what only a
+simulation does (made-up investors, minted stablecoin, the clock) stays here, and a chain that
+is not a local development chain is refused before anything is sent.
+
+Every stage first reads what the chain already has, so a run that was interrupted (a crash, a
+killed node, Ctrl-C) is simply run again: investors already registered are not registered
+twice, buyers who bought do not buy twice, and the period loop starts after the last period the
+token has recorded. A period is never paid twice: the token itself refuses a repeated id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tokenizer.chain import Chain
+from tokenizer.deploy import Deal
+from tokenizer.errors import TokenizerError
+from tokenizer.operations import agent, kyc, revenue, sale
+from tokenizer.simulation.market import Holdings, SecondaryMarket, TradeTally
+from tokenizer.simulation.population import Investor
+from tokenizer.simulation.sale import buy
+from tokenizer.spec import DealSpec
+from tokenizer.units import SALE_ACTIVE, SALE_FAILED, SECONDS_PER_DAY
+
+GAS_ALLOWANCE_WEI = 10**18  # native coin each simulated wallet gets for its gas
+
+
+@dataclass(frozen=True)
+class SimulationOptions:
+    seed: int = 0
+    trades_per_period: int = 2  # secondary trades between investors after each period
+    reviews_per_year: int = 1  # wallets the agent freezes for a year under review
+    claim_share_yearly: float = 0.1  # share of holders who claim at each year end
+    final_claim_share: float = 0.9  # share of holders who claim after the last period
+    stop_after_period: int | None = None  # stop early (the run can be resumed later)
+
+
+@dataclass
+class SimulationResult:
+    """What this run did (a resumed run counts only its own part; the report reads the whole
+    deal from the chain)."""
+
+    registered: int = 0
+    sale: sale.SaleState = field(default_factory=lambda: sale.SaleState(SALE_ACTIVE, 0, 0))
+    periods_run: list[int] = field(default_factory=list)
+    first_period: int = 1
+    tally: TradeTally = field(default_factory=TradeTally)
+    claims: int = 0
+    kyc_campaigns: int = 0
+
+
+def period_time(deal: Deal, period: int) -> int:
+    """When period ``period`` (1-based) is distributed; the last one lands at maturity."""
+    sched = deal.deployment.schedule
+    return sched["sale_end"] + period * sched["period_seconds"]
+
+
+class Simulation:
+    """Runs one deal's life on one local chain for a given investor population."""
+
+    def __init__(
+        self,
+        chain: Chain,
+        deal: Deal,
+        spec: DealSpec,
+        population: Sequence[Investor],
+        amounts: Sequence[int],
+        options: SimulationOptions | None = None,
+    ) -> None:
+        chain.require_local("simulating investors (made-up wallets, minted stablecoin, time)")
+        self.chain, self.deal, self.spec = chain, deal, spec
+        self.population = list(population)
+        self.amounts = list(amounts)
+        self.options = options or SimulationOptions()
+        self.result = SimulationResult()
+        self.holdings = Holdings(chain, deal, self.population)
+        self.market = SecondaryMarket(
+            chain, deal, spec, self.holdings, self.options.seed, self.options.trades_per_period
+        )
+        self.result.tally = self.market.tally
+        self._kyc_expiry: dict[str, int] = {}
+
+    # --------------------------------------------------------------- stages
+
+    def onboard(self) -> None:
+        """Give every investor gas coin and register those the registry does not know yet."""
+        wallets = [i.address for i in self.population]
+        self._kyc_expiry = kyc.kyc_expiries(self.chain, self.deal, wallets)
+        missing = [i for i in self.population if not self._kyc_expiry[i.address]]
+        if missing:
+            self.chain.fund([i.address for i in missing], GAS_ALLOWANCE_WEI, self.deal.roles.admin)
+            expiry = self.chain.timestamp() + self.spec.compliance.kyc_valid_days * SECONDS_PER_DAY
+            kyc.register_investors(self.chain, self.deal, [i.identity() for i in missing], expiry)
+            self._kyc_expiry.update(dict.fromkeys((i.address for i in missing), expiry))
+        self.result.registered = len(self.population)
+
+    def sell(self, progress: Callable[[int], None] | None = None) -> None:
+        """Run the primary sale, move the clock to its end, and close it."""
+        from tokenizer.simulation.population import plan_purchases
+
+        chain, deal = self.chain, self.deal
+        state = sale.sale_state(chain, deal)
+        if state.status == SALE_ACTIVE:
+            paid = chain.read_many(deal.offering, "paidOf", [[i.address] for i in self.population])
+            plan = plan_purchases(self.spec, self.population)
+            todo = [p if already == 0 else 0 for p, already in zip(plan, paid, strict=True)]
+            room = self.spec.offering.hard_cap - state.raised
+            capped = []
+            for p in todo:  # never plan past the hard cap, even on a resumed sale
+                take = p if p <= room else 0
+                room -= take
+                capped.append(take)
+            sale_end = deal.deployment.schedule["sale_end"]
+            if any(capped) and chain.timestamp() < sale_end:
+                buy(chain, deal, self.population, capped, progress)
+            chain.advance_to(sale_end)
+            sale.finalize(chain, deal)
+        self.result.sale = sale.sale_state(chain, deal)
+
+    def run_periods(self, on_period: Callable[[int], None] | None = None) -> None:
+        """Distribute each period's revenue, with secondary trades and claims in between."""
+        chain, deal = self.chain, self.deal
+        if self.result.sale.status == SALE_FAILED:
+            raise TokenizerError(
+                "the primary sale missed its soft cap and was refunded: there are no holders"
+            )
+        last = revenue.last_period(chain, deal)
+        total = len(self.amounts)
+        self.result.first_period = last + 1
+        if last >= total:
+            return
+        self._fund_servicer(last)
+        stop = self.options.stop_after_period
+        for period in range(last + 1, total + 1):
+            when = period_time(deal, period)
+            chain.advance_to(when)
+            amount = self.amounts[period - 1]
+            document = revenue.report_hash(self.spec.id, period, amount)
+            revenue.distribute(chain, deal, period, amount, document)
+            self.result.periods_run.append(period)
+            if period % self.spec.revenue.periods_per_year == 0 and period < total:
+                self._claim(period, self.options.claim_share_yearly)
+            if period < total:
+                self._review(period)
+                self.market.round(period, when, self._kyc_expiry, self._renew_kyc)
+            if on_period:
+                on_period(period)
+            if stop is not None and period >= stop:
+                return
+
+    def final_claims(self) -> None:
+        """After the last period, most holders collect what they are owed."""
+        self._claim(len(self.amounts) + 1, self.options.final_claim_share, by_servicer=True)
+
+    # --------------------------------------------------------------- helpers
+
+    def _fund_servicer(self, last: int) -> None:
+        """The servicer's collections for the remaining periods (minted here) and its approval."""
+        chain, deal = self.chain, self.deal
+        servicer = deal.roles.servicer.address
+        needed = sum(self.amounts[last:])
+        have = chain.call(deal.stablecoin.functions.balanceOf(servicer))
+        if have < needed:
+            chain.send(chain.tx(deal.roles.admin, deal.stablecoin, "mint", servicer, needed - have))
+        revenue.approve_servicer(chain, deal, needed)
+
+    def _review(self, period: int) -> None:
+        """Once a year the agent freezes a few holders' wallets under review (an AML alert)
+        and releases every frozen wallet at the year's end (what is frozen is read from the
+        chain, so a resumed run releases what an earlier run froze)."""
+        per_year = self.spec.revenue.periods_per_year
+        count = self.options.reviews_per_year
+        if count <= 0:
+            return
+        if period % per_year == 0:
+            agent.set_frozen(
+                self.chain, self.deal, agent.frozen_wallets(self.chain, self.deal), False
+            )
+        if period % per_year == 1 % per_year:
+            holders = self.holdings.holders()
+            if not holders:
+                return
+            rng = np.random.default_rng([self.options.seed, period, 13])
+            picks = rng.choice(len(holders), size=min(count, len(holders)), replace=False)
+            agent.set_frozen(
+                self.chain, self.deal, [holders[int(k)][0].address for k in picks], True
+            )
+
+    def _renew_kyc(self, when: int) -> None:
+        """The issuer's KYC refresh campaign: every investor's check is renewed in a batch,
+        once lapsed checks stand in the way of trading (as a regulated issuer must)."""
+        expiry = when + self.spec.compliance.kyc_valid_days * SECONDS_PER_DAY
+        wallets = [i.address for i in self.population]
+        kyc.renew_kyc(self.chain, self.deal, wallets, expiry)
+        self._kyc_expiry.update(dict.fromkeys(wallets, expiry))
+        self.result.kyc_campaigns += 1
+
+    def _claim(self, salt: int, share: float, by_servicer: bool = False) -> None:
+        if share <= 0:
+            return
+        chain, deal = self.chain, self.deal
+        owed = revenue.claimable(chain, deal, [i.address for i in self.population])
+        due = [i for i, c in zip(self.population, owed, strict=True) if c > 0]
+        if not due:
+            return
+        rng = np.random.default_rng([self.options.seed, salt, 11])
+        count = round(len(due) * share)
+        chosen = [due[int(k)] for k in sorted(rng.choice(len(due), size=count, replace=False))]
+        if not chosen:
+            return
+        if by_servicer:
+            revenue.claim_for(chain, deal, [c.address for c in chosen])
+        else:
+            chain.send_many([chain.tx(c.account, deal.token, "claim") for c in chosen])
+        self.result.claims += len(chosen)
