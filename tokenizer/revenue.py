@@ -287,7 +287,7 @@ def simulate_gross_reference(
         if stream.ramp_years > 0:
             ramp = r0 + (1.0 - r0) * min(since_open / (12.0 * stream.ramp_years), 1.0)
         growth = (1.0 + stream.growth_bps / _BPS) ** (k // 12)
-        month = Month(calendar=cal, days=DAYS_IN_MONTH[cal], ramp=ramp, growth=growth, unit=unit)
+        month = Month(cal, DAYS_IN_MONTH[cal], ramp, growth, unit)  # positional: cheaper
         result: float = kind.month_base(stream, month)
         return result
 
