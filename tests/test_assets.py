@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -142,6 +143,17 @@ def test_the_engine_and_the_spec_loader_name_no_kind() -> None:
     for path in common:
         code = path.read_text(encoding="utf-8")
         assert [b for b in banned if b in code] == [], path.name
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["tokenizer.assets.hotel", "tokenizer.assets", "tokenizer.spec.fields", "tokenizer.revenue"],
+)
+def test_each_module_imports_first_without_a_cycle(module: str) -> None:
+    """Kinds build on the spec, the spec finds kinds through the registry: any may come first."""
+    code = f"import {module}; from tokenizer.spec import load_spec; load_spec({str(SEED)!r})"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
 
 
 # --------------------------------------------------------------------------------------------
