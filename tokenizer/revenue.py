@@ -1,58 +1,52 @@
 """Revenue model: vectorised NumPy Monte Carlo of the gross revenue behind a deal.
 
-The model, per stream and calendar month (the term starts in ``revenue.start_month``):
-
-* **hotel** -- ``rooms x occupancy x days x adr x (1 + ancillary)``; occupancy is the steady
-  annual average times the month's seasonality factor, capped at 100 %.
-* **hot_spring** -- ``visitors_per_year / 12 x seasonality x (ticket + spend_per_visitor)``.
-* **ice_snow** -- ``visitors_per_season`` spread evenly over the winter ``season_months``, times
-  ``ticket + spend_per_visitor``; zero in every other month.
+This is the engine common to every asset kind, and it never branches on the kind: each
+stream's deterministic monthly base comes from its kind's plug-in in :mod:`tokenizer.assets`
+(``hotel``, ``hot_spring``, ``ice_snow``; the formulas are documented there), given the
+calendar, opening ramp and price growth worked out here.
 
 Every stream earns nothing before its ``start_year``; from opening it ramps linearly, month by
-month, from its starting level (hotel: ``start_occupancy_bps``; venues: ``start_level_bps``) to
-steady state over ``ramp_years``; prices grow by ``growth_bps`` a year, compounding from term
-year 1. Months are summed into periods (``periods_per_year`` of 1, 2, 4 or 12).
+month, from its kind's opening level (hotel: ``start_occupancy_bps``; venues:
+``start_level_bps``) to steady state over ``ramp_years``; prices grow by ``growth_bps`` a year,
+compounding from term year 1. Months are summed into periods (``periods_per_year`` of 1, 2, 3,
+4, 6 or 12).
 
 On top of that deterministic base, per simulated path:
 
 * each stream's period revenue is multiplied by mean-one log-normal noise,
   ``exp(s*Z - s**2/2)`` with ``s = volatility_bps / 10000``;
+* a kind may multiply it by randomness of its own
+  (:meth:`~tokenizer.assets.AssetKind.path_factor`; none of today's kinds does);
 * shocks cut revenue by ``haircut_bps`` in their year range -- always, or with
   ``probability_bps`` independently each year and path; stream shocks hit one stream, revenue
   shocks hit all streams together;
 * a common demand level follows a yearly log random walk with step ``annual_volatility_bps``
   (mean one in every year), so good and bad years persist as they do for real venues.
 
-Floats live only here. Amounts leave the model through :func:`quantise`, which turns them into
-integer smallest units once, rounding down.
+Floats live only in the model (here and in the kinds' base models). Amounts leave it through
+:func:`quantise`, which turns them into integer smallest units once, rounding down.
 
 Random numbers: every component draws from its own generator, seeded from
-``(seed, component, stream, shock)``, and draws are laid out path by path. So the same seed gives
-identical output, and the first ``k`` paths of a run do not depend on how many paths were run
-(``simulate_gross(..., paths=10)[:3]`` equals ``simulate_gross(..., paths=3)``). The number of
-periods does change the layout: simulate the whole term and slice when you need a prefix, as
-:func:`holder_distributions` does.
+``(seed, component, stream, shock)`` (a kind's own draws: ``(seed, 5, stream, j)``), and draws
+are laid out path by path. So the same seed gives identical output, and the first ``k`` paths
+of a run do not depend on how many paths were run (``simulate_gross(..., paths=10)[:3]``
+equals ``simulate_gross(..., paths=3)``). The number of periods does change the layout:
+simulate the whole term and slice when you need a prefix, as :func:`holder_distributions` does.
 """
 
 from __future__ import annotations
 
 import math
 from decimal import Decimal
-from typing import Final
+from functools import partial
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
+from tokenizer.assets import AssetKind, Draw, Month, MonthGrid, kind_of
 from tokenizer.errors import SpecError
-from tokenizer.spec import (
-    DealSpec,
-    HotelStream,
-    HotSpringStream,
-    IceSnowStream,
-    RevenueSpec,
-    ShockSpec,
-    StreamSpec,
-)
+from tokenizer.spec import DealSpec, RevenueSpec, ShockSpec, StreamSpec
 
 __all__ = [
     "DAYS_IN_MONTH",
@@ -77,12 +71,17 @@ _NOISE: Final = 1
 _STREAM_SHOCK: Final = 2
 _COMMON_SHOCK: Final = 3
 _DEMAND: Final = 4
+_KIND: Final = 5  # a kind's own draws (AssetKind.path_factor)
 _BPS: Final = 10_000.0
 
 
 def _rng(seed: int, component: int, stream: int = 0, shock: int = 0) -> np.random.Generator:
     # Fixed-length entropy so that no key is a prefix of another.
     return np.random.default_rng([seed, component, stream, shock])
+
+
+def _kind_draw(seed: int, stream: int) -> Draw:
+    return partial(_rng, seed, _KIND, stream)
 
 
 def _check_args(periods: int, paths: int, seed: int) -> None:
@@ -96,47 +95,27 @@ def _check_args(periods: int, paths: int, seed: int) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _ramp_start(stream: StreamSpec) -> float:
-    """Level at opening as a fraction of steady state."""
-    if isinstance(stream, HotelStream):
-        return stream.start_occupancy_bps / stream.occupancy_bps
-    if isinstance(stream, HotSpringStream | IceSnowStream):
-        return stream.start_level_bps / _BPS
-    raise TypeError(f"unknown stream type {type(stream).__name__}")
-
-
-def _monthly_base(stream: StreamSpec, revenue: RevenueSpec, months: int) -> FloatArray:
-    """Expected revenue of one stream in each month of the term, before any randomness."""
+def _month_grid(stream: StreamSpec, revenue: RevenueSpec, months: int) -> MonthGrid:
+    """Calendar, opening ramp and price growth of each month of the term, for one stream."""
     k = np.arange(months)
     cal = (revenue.start_month - 1 + k) % 12  # calendar month, 0 = January
     since_open = k - (stream.start_year - 1) * 12
-    r0 = _ramp_start(stream)
+    r0 = kind_of(stream).opening_level(stream)
     if stream.ramp_years > 0:
         progress = np.minimum(since_open / (12.0 * stream.ramp_years), 1.0)
         ramp = r0 + (1.0 - r0) * progress
     else:
         ramp = np.ones(months)
     ramp = np.where(since_open >= 0, ramp, 0.0)
-    growth = (1.0 + stream.growth_bps / _BPS) ** (k // 12)
+    growth = np.asarray((1.0 + stream.growth_bps / _BPS) ** (k // 12), dtype=np.float64)
     unit = 10.0**revenue.currency_decimals
-    if isinstance(stream, HotelStream):
-        season = np.array([float(f) for f in stream.seasonality])[cal]
-        occupancy = np.minimum(stream.occupancy_bps / _BPS * ramp * season, 1.0)
-        rate = stream.adr / unit * (1.0 + stream.ancillary_bps / _BPS)
-        result: FloatArray = stream.rooms * occupancy * _DAYS[cal] * rate * growth
-        return result
-    if isinstance(stream, HotSpringStream):
-        season = np.array([float(f) for f in stream.seasonality])[cal]
-        price = (stream.ticket + stream.spend_per_visitor) / unit
-        result = stream.visitors_per_year / 12.0 * season * ramp * price * growth
-        return result
-    if isinstance(stream, IceSnowStream):
-        in_season = np.isin(cal + 1, stream.season_months).astype(np.float64)
-        price = (stream.ticket + stream.spend_per_visitor) / unit
-        per_month = stream.visitors_per_season / len(stream.season_months)
-        result = per_month * in_season * ramp * price * growth
-        return result
-    raise TypeError(f"unknown stream type {type(stream).__name__}")
+    return MonthGrid(calendar=cal, days=_DAYS[cal], ramp=ramp, growth=growth, unit=unit)
+
+
+def _monthly_base(stream: StreamSpec, revenue: RevenueSpec, months: int) -> FloatArray:
+    """Expected revenue of one stream in each month of the term, before any randomness."""
+    result: FloatArray = kind_of(stream).monthly_base(stream, _month_grid(stream, revenue, months))
+    return result
 
 
 def _period_base(stream: StreamSpec, revenue: RevenueSpec, periods: int) -> FloatArray:
@@ -195,7 +174,9 @@ def _demand_level(revenue: RevenueSpec, years: int, paths: int, seed: int) -> Fl
 def expected_streams(revenue: RevenueSpec, periods: int) -> dict[str, FloatArray]:
     """Mean revenue of each stream per period (shape ``(periods,)``), without simulation.
 
-    Noise and the demand walk have mean one; a probabilistic shock contributes its expected cut.
+    Noise and the demand walk have mean one; a probabilistic shock contributes its expected cut;
+    a kind's own randomness contributes its
+    :meth:`~tokenizer.assets.AssetKind.expected_path_factor`.
     """
     _check_args(periods, 1, 0)
     year_of = np.arange(periods) // revenue.periods_per_year
@@ -203,7 +184,11 @@ def expected_streams(revenue: RevenueSpec, periods: int) -> dict[str, FloatArray
     result: dict[str, FloatArray] = {}
     for stream in revenue.streams:
         own = _expected_shock_factor(stream.shocks, _years(periods, revenue))[year_of]
-        result[stream.name] = _period_base(stream, revenue, periods) * own * common
+        values = _period_base(stream, revenue, periods)
+        kind_mean = kind_of(stream).expected_path_factor(stream, revenue, periods)
+        if kind_mean is not None:
+            values = values * kind_mean
+        result[stream.name] = values * own * common
     return result
 
 
@@ -228,6 +213,11 @@ def simulate_streams(
         if sigma > 0.0:
             z = _rng(seed, _NOISE, i).standard_normal((paths, periods))
             values = values * np.exp(sigma * z - sigma * sigma / 2.0)
+        kind_factor = kind_of(stream).path_factor(
+            stream, revenue, periods, paths, _kind_draw(seed, i)
+        )
+        if kind_factor is not None:
+            values = values * kind_factor
         own = _shock_factor(stream.shocks, years, paths, seed, _STREAM_SHOCK, i)
         if own is not None:
             values = values * own[:, year_of]
@@ -259,6 +249,7 @@ def simulate_gross_reference(
     years = _years(periods, revenue)
     ppy, mpp = revenue.periods_per_year, revenue.months_per_period
     unit = 10.0**revenue.currency_decimals
+    kinds = [kind_of(stream) for stream in revenue.streams]
     sigma = revenue.volatility_bps / _BPS
     a_sigma = revenue.annual_volatility_bps / _BPS
 
@@ -286,33 +277,19 @@ def simulate_gross_reference(
             result.append(hits)
         return result
 
-    def month_value(stream: StreamSpec, k: int) -> float:
+    def month_value(kind: AssetKind[Any], stream: StreamSpec, k: int) -> float:
         cal = (revenue.start_month - 1 + k) % 12
         since_open = k - (stream.start_year - 1) * 12
         if since_open < 0:
             return 0.0
-        r0 = _ramp_start(stream)
+        r0 = kind.opening_level(stream)
         ramp = 1.0
         if stream.ramp_years > 0:
             ramp = r0 + (1.0 - r0) * min(since_open / (12.0 * stream.ramp_years), 1.0)
         growth = (1.0 + stream.growth_bps / _BPS) ** (k // 12)
-        if isinstance(stream, HotelStream):
-            occupancy = min(
-                stream.occupancy_bps / _BPS * ramp * float(stream.seasonality[cal]), 1.0
-            )
-            rate = stream.adr / unit * (1.0 + stream.ancillary_bps / _BPS)
-            return stream.rooms * occupancy * DAYS_IN_MONTH[cal] * rate * growth
-        if isinstance(stream, HotSpringStream):
-            price = (stream.ticket + stream.spend_per_visitor) / unit
-            season = float(stream.seasonality[cal])
-            return stream.visitors_per_year / 12.0 * season * ramp * price * growth
-        if isinstance(stream, IceSnowStream):
-            if cal + 1 not in stream.season_months:
-                return 0.0
-            price = (stream.ticket + stream.spend_per_visitor) / unit
-            per_month = stream.visitors_per_season / len(stream.season_months)
-            return per_month * 1.0 * ramp * price * growth
-        raise TypeError(f"unknown stream type {type(stream).__name__}")
+        month = Month(cal, DAYS_IN_MONTH[cal], ramp, growth, unit)  # positional: cheaper
+        result: float = kind.month_base(stream, month)
+        return result
 
     demand_z = draws_normal(_DEMAND, 0, years) if a_sigma > 0.0 else None
     common_hits = shock_hits(revenue.shocks, _COMMON_SHOCK, 0)
@@ -322,6 +299,10 @@ def simulate_gross_reference(
     ]
     stream_hits = [
         shock_hits(stream.shocks, _STREAM_SHOCK, i) for i, stream in enumerate(revenue.streams)
+    ]
+    kind_factors = [
+        kind.path_factor_reference(stream, revenue, periods, paths, _kind_draw(seed, i))
+        for i, (kind, stream) in enumerate(zip(kinds, revenue.streams, strict=True))
     ]
 
     out: list[list[float]] = []
@@ -341,11 +322,14 @@ def simulate_gross_reference(
             for t in range(periods):
                 base = 0.0
                 for m in range(mpp):
-                    base += month_value(stream, t * mpp + m)
+                    base += month_value(kinds[i], stream, t * mpp + m)
                 value = base
                 z_rows = noise_z[i]
                 if z_rows is not None:
                     value *= math.exp(sigma * z_rows[p][t] - sigma * sigma / 2.0)
+                own_rows = kind_factors[i]
+                if own_rows is not None:
+                    value *= own_rows[p][t]
                 y = t // ppy
                 for j, shock in enumerate(stream.shocks):
                     if stream_hits[i][j][p][y]:

@@ -1,0 +1,167 @@
+"""The frozen dataclasses of a validated deal, as the rest of the toolkit uses them.
+
+Stream kinds (hotel, hot spring...) subclass :class:`StreamSpec` in their own modules under
+:mod:`tokenizer.assets`; this module knows only the fields every stream has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import ClassVar
+
+from tokenizer.spec.reference import BPS, EU_MEMBERS
+
+__all__ = [
+    "ComplianceSpec",
+    "DealSpec",
+    "InvestorsSpec",
+    "OfferingSpec",
+    "RevenueSpec",
+    "SettlementSpec",
+    "ShockSpec",
+    "StreamSpec",
+    "TokenSpec",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TokenSpec:
+    """The revenue-share token; one token is one unit share of the holders' revenue slice."""
+
+    name: str
+    symbol: str
+    decimals: int = 18
+    supply: int  # base units: whole tokens * 10**decimals
+    revenue_share_bps: int  # share of net revenue paid to holders, 1..10000
+    term_years: int
+
+    @property
+    def unit(self) -> int:
+        """Base units in one whole token."""
+        return int(10**self.decimals)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettlementSpec:
+    """The stablecoin buyers pay with and holders are paid in."""
+
+    name: str
+    symbol: str
+    decimals: int = 6
+    fx_per_unit: Decimal  # revenue-currency units per one settlement unit (CNY per USD)
+    revenue_currency: str
+
+    @property
+    def unit(self) -> int:
+        """Smallest units in one whole settlement unit."""
+        return int(10**self.decimals)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfferingSpec:
+    """The primary sale; every amount is in settlement smallest units."""
+
+    price: int  # per whole token
+    soft_cap: int
+    hard_cap: int
+    min_purchase: int
+    max_purchase: int
+    duration_days: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvestorsSpec:
+    """The simulated investor population."""
+
+    count: int
+    jurisdictions: dict[str, int]  # alpha-2 code or "EU" (a random member state) -> percent
+    classes: dict[str, int]  # retail/professional/accredited/institutional -> percent
+    budget_min: int  # settlement smallest units
+    budget_max: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComplianceSpec:
+    """Who may hold the token. ``"EU"`` in the file is expanded to the member states here."""
+
+    allowed_countries: tuple[str, ...] = ("HK", "SG", *EU_MEMBERS, "US")
+    blocked_countries: tuple[str, ...] = ("CN",)
+    kyc_valid_days: int = 365
+    us_accredited_only: bool = True
+    max_holders: int = 0  # 0 = no limit
+    max_balance: int = 0  # token base units per investor, 0 = no limit
+    lockup_days: int = 0  # after a primary purchase
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShockSpec:
+    """A bad stretch: revenue is cut by ``haircut_bps`` in term years ``from_year..to_year``.
+
+    With ``probability_bps`` below 10000 the cut is not certain: each year of the range, on each
+    simulated path, it happens with that probability (a pandemic year, a typhoon, a travel ban).
+    """
+
+    from_year: int  # 1-based term year, inclusive
+    to_year: int  # inclusive
+    haircut_bps: int
+    probability_bps: int = BPS
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class StreamSpec:
+    """Fields every revenue stream has. Years are 1-based term years.
+
+    Each asset kind subclasses this with its own fields and sets ``kind`` to the name the deal
+    file uses (``kind: hotel``); :mod:`tokenizer.assets` finds the kind's model by that name.
+    """
+
+    kind: ClassVar[str] = ""
+    name: str
+    start_year: int = 1  # the asset opens at the start of this term year; no revenue before
+    ramp_years: int = 0  # years from opening to steady state (linear, month by month)
+    growth_bps: int = 0  # annual growth of prices, compounding from term year 1
+    shocks: tuple[ShockSpec, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevenueSpec:
+    """The stochastic revenue model of the underlying assets (see ``tokenizer.revenue``)."""
+
+    currency: str
+    periods_per_year: int = 12
+    net_margin_bps: int  # operating margin turning gross revenue into net revenue
+    streams: tuple[StreamSpec, ...]
+    volatility_bps: int  # per-period, per-stream log-normal noise (sigma)
+    annual_volatility_bps: int = 0  # persistent demand level: a yearly log random walk (sigma)
+    start_month: int = 1  # calendar month (1..12) of the first period, for seasonality
+    shocks: tuple[ShockSpec, ...] = ()  # hit every stream at once
+    currency_decimals: int = 2
+
+    @property
+    def months_per_period(self) -> int:
+        return 12 // self.periods_per_year
+
+
+@dataclass(frozen=True, kw_only=True)
+class DealSpec:
+    """A validated deal."""
+
+    id: str  # slug [a-z0-9_]+, used in file names
+    name: str
+    summary: str
+    token: TokenSpec
+    settlement: SettlementSpec
+    offering: OfferingSpec
+    investors: InvestorsSpec
+    revenue: RevenueSpec
+    compliance: ComplianceSpec
+    sources: tuple[str, ...]
+    path: Path
+
+    @property
+    def periods(self) -> int:
+        """The whole term in revenue periods."""
+        return self.token.term_years * self.revenue.periods_per_year
