@@ -1,0 +1,126 @@
+"""The bench's own contracts: a fresh Anvil, a bare token with its registry and stablecoin.
+
+This is a deployment path of its own, separate from ``rwa deploy``: no deal spec, no record,
+only what the gas measurements need (a token, its identity registry, a mock stablecoin, the
+agent and servicer roles, the servicer's allowance). It lives alone in this module because it
+is to be replaced by the toolkit's single deployment plan; the rest of the bench only uses
+:func:`fresh_chain`, :func:`deploy_token`, :func:`deploy_contract` and :class:`BenchToken`.
+Changing what is deployed here changes the gas figures: keep them identical when replacing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+from web3.contract import Contract
+
+from tokenizer.chain import AnvilNode, Chain, dev_accounts
+from tokenizer.compiler import Artifacts
+
+REGISTER_BATCH = 200
+UNIT = 10**18
+USD = 10**6
+COUNTRY_HK = 344
+SECONDS_PER_DAY = 86_400
+REVENUE_PER_PERIOD = 123_456_789_012  # stablecoin units, an awkward number on purpose
+KYC_DAYS = 3650
+
+
+@contextmanager
+def fresh_chain(artifacts: Artifacts, extra_args: Sequence[str] = ()) -> Iterator[Chain]:
+    """A chain on its own new embedded Anvil (Anvil slows down as its chain grows)."""
+    with AnvilNode(accounts=10, extra_args=extra_args) as node:
+        yield Chain(node.url, artifacts, dev_accounts(), node=node)
+
+
+def address(label: str, n: int) -> str:
+    """A repeatable address that needs no key (holders that never send a transaction)."""
+    return str(to_checksum_address(keccak(text=f"rwa-bench:{label}:{n}")[12:]))
+
+
+def wallet(label: str, n: int) -> LocalAccount:
+    """A repeatable wallet with a key, for senders."""
+    account: LocalAccount = Account.from_key(keccak(text=f"rwa-bench-key:{label}:{n}"))
+    return account
+
+
+def deploy_contract(chain: Chain, name: str, args: Sequence[Any], sender: LocalAccount) -> Contract:
+    receipt = chain.deploy(name, args, sender)
+    return chain.contract(name, receipt.contract_address or "")
+
+
+@dataclass
+class BenchToken:
+    """The deployed token and its parts, with the operations the measurements repeat."""
+
+    chain: Chain
+    admin: LocalAccount
+    agent: LocalAccount
+    servicer: LocalAccount
+    stablecoin: Contract
+    registry: Contract
+    token: Contract
+
+    def register(self, addresses: Sequence[str]) -> list[int]:
+        """Register in batches of REGISTER_BATCH; returns each batch transaction's gas."""
+        expiry = self.chain.timestamp() + KYC_DAYS * SECONDS_PER_DAY
+        reqs = []
+        for start in range(0, len(addresses), REGISTER_BATCH):
+            chunk = list(addresses[start : start + REGISTER_BATCH])
+            n = len(chunk)
+            reqs.append(
+                self.chain.tx(
+                    self.agent,
+                    self.registry,
+                    "batchRegisterInvestors",
+                    chunk,
+                    [COUNTRY_HK] * n,
+                    [1] * n,
+                    [expiry] * n,
+                )
+            )
+        # Few big transactions per JSON-RPC batch: Anvil limits a request's size.
+        return [r.gas_used for r in self.chain.send_many(reqs, batch_size=10)]
+
+    def mint(self, addresses: Sequence[str], amount: int) -> list[int]:
+        reqs = [self.chain.tx(self.agent, self.token, "mint", a, amount) for a in addresses]
+        return [r.gas_used for r in self.chain.send_many(reqs)]
+
+    def distribute(self, period: int) -> int:
+        c = self.chain
+        return c.send(
+            c.tx(self.servicer, self.token, "distribute", period, REVENUE_PER_PERIOD, b"\x11" * 32)
+        ).gas_used
+
+
+def deploy_token(chain: Chain) -> BenchToken:
+    """Stablecoin, registry and token from the first account; roles for the next two."""
+    from tokenizer.deploy import AGENT_ROLE, SERVICER_ROLE
+
+    admin, agent, servicer = chain.accounts[:3]
+    stable = deploy_contract(chain, "MockStablecoin", ["Mock USD", "mUSD", admin.address], admin)
+    registry = deploy_contract(chain, "IdentityRegistry", [admin.address], admin)
+    maturity = chain.timestamp() + 5 * 365 * SECONDS_PER_DAY
+    token = deploy_contract(
+        chain,
+        "RevenueShareToken",
+        ["Bench Revenue", "BRV", admin.address, stable.address, registry.address, maturity],
+        admin,
+    )
+    chain.send_many(
+        [
+            chain.tx(admin, token, "grantRole", AGENT_ROLE, agent.address),
+            chain.tx(admin, token, "grantRole", SERVICER_ROLE, servicer.address),
+            chain.tx(admin, registry, "grantRole", AGENT_ROLE, agent.address),
+            chain.tx(admin, stable, "mint", servicer.address, 10**9 * USD),
+            chain.tx(servicer, stable, "approve", token.address, 10**9 * USD),
+        ]
+    )
+    return BenchToken(chain, admin, agent, servicer, stable, registry, token)
