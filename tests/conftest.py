@@ -17,9 +17,9 @@ from eth_utils.crypto import keccak
 
 from tokenizer.chain import AnvilNode, Chain, Receipt, dev_accounts
 from tokenizer.compiler import Artifacts, compile_contracts
-from tokenizer.compliance import rule_steps
-from tokenizer.deploy import AGENT_ROLE, SECONDS_PER_DAY, SERVICER_ROLE
+from tokenizer.compliance.rules import rule_steps
 from tokenizer.spec import ComplianceSpec, DealSpec, load_spec
+from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY, SERVICER_ROLE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "xiaoping_island.yaml"

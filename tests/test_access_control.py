@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import SEED, UNIT, TokenSetup, wallet
-from tokenizer import paths
 from tokenizer.access import ACTORS, CONTRACTS, TABLE, Entry, markdown_table, may_call
 from tokenizer.chain import Chain
-from tokenizer.deploy import AGENT_ROLE, Deal, deploy_deal
+from tokenizer.deploy import Deal, deploy_deal
 from tokenizer.spec import load_spec
+from tokenizer.units import AGENT_ROLE
+from tokenizer.workspace import Workspace
 
 ACCESS_ERRORS = {"AccessControlUnauthorizedAccount", "OwnableUnauthorizedAccount"}
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,14 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def deal(session_chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The seed deal deployed once for the module (calls below are eth_call: nothing changes)."""
     folder = tmp_path_factory.mktemp("access")
-    original = paths.deployments_dir
-    paths.deployments_dir = lambda: folder  # type: ignore[assignment]
     snapshot = session_chain.snapshot()
     try:
-        yield deploy_deal(session_chain, load_spec(SEED))
+        with Workspace.current().with_records_in(folder).use():
+            yield deploy_deal(session_chain, load_spec(SEED))
     finally:
         session_chain.revert_to(snapshot)
-        paths.deployments_dir = original  # type: ignore[assignment]
 
 
 def _contracts(chain: Chain, deal: Deal) -> dict[str, Any]:

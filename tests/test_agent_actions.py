@@ -12,12 +12,13 @@ import pytest
 from eth_account.signers.local import LocalAccount
 
 from tests.conftest import CN, SG, UNIT, USD, TokenSetup, events, wallet
-from tokenizer import compliance, paths
 from tokenizer.chain import Chain
-from tokenizer.deploy import SECONDS_PER_DAY, deploy_deal
+from tokenizer.compliance import rules as compliance
+from tokenizer.deploy import deploy_deal
 from tokenizer.errors import TransactionReverted
 from tokenizer.reconcile import reconcile
 from tokenizer.spec import ComplianceSpec, DealSpec
+from tokenizer.units import SECONDS_PER_DAY
 
 LOCKUP = 90 * SECONDS_PER_DAY
 
@@ -381,7 +382,7 @@ def test_the_python_rule_ids_are_the_contracts(setup: TokenSetup) -> None:
 def test_the_reconciliation_follows_a_wallet_recovery(
     chain: Chain, xiaoping: DealSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
     deal = deploy_deal(chain, xiaoping)
     lost, new, other = wallet("rec-rc-lost"), wallet("rec-rc-new"), wallet("rec-rc-other")
     agent_, servicer = deal.roles.agent, deal.roles.servicer

@@ -11,11 +11,11 @@ import pytest
 
 from tests.conftest import HK, wallet
 from tests.test_cli import DEAD_NODE, assert_one_error_line, rwa, write_spec
-from tokenizer import paths
 from tokenizer.chain import AnvilNode, Chain
-from tokenizer.deploy import SECONDS_PER_DAY, deploy_deal
+from tokenizer.deploy import deploy_deal
 from tokenizer.errors import TransactionReverted
 from tokenizer.spec import DealSpec
+from tokenizer.units import SECONDS_PER_DAY
 
 Change = Callable[[dict[str, Any]], None]
 
@@ -111,7 +111,7 @@ def test_state_without_the_embedded_node_is_refused(
 def test_a_buyer_without_enough_stablecoin_is_refused_readably_and_nothing_moves(
     chain: Chain, xiaoping: DealSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
     deal = deploy_deal(chain, xiaoping)
     buyer = wallet("short-of-funds")
     expiry = chain.timestamp() + 365 * SECONDS_PER_DAY

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from tokenizer import paths
 from tokenizer.bench import FULL, QUICK
 from tokenizer.cli import main
 from tokenizer.cli.bench import QUICK_HELP
@@ -21,7 +20,7 @@ from tokenizer.cli.bench import QUICK_HELP
 def result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("bench-out")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(paths, "out_dir", lambda: out)
+        mp.setenv("RWA_OUT_DIR", str(out))
         assert main(["bench", "--quick"]) == 0
     path = out / "bench.json"
     assert path.is_file()

@@ -10,7 +10,8 @@ import pytest
 from eth_account import Account
 
 from tests.conftest import USD, wallet
-from tokenizer.chain import Chain, TxRequest, _waves, keystore_account, open_chain
+from tokenizer.chain import Chain, TxRequest, keystore_account, open_chain, waves
+from tokenizer.chain.signer import Fees, Signer
 from tokenizer.errors import ChainError, TransactionReverted
 
 
@@ -26,23 +27,22 @@ def test_the_fast_signer_produces_exactly_what_eth_account_signs(
     session_chain: Chain, to: str | None, value: int, data: str
 ) -> None:
     sender = wallet("signer")
-    session_chain.forget_nonces()
-    raw = session_chain._sign(TxRequest(sender, to, data, "signing", value), 123_456)
-    fees = session_chain._fee_fields()
+    fees = Fees(max_fee=3 * 10**9 + 7, tip=10**9)
+    signer = Signer(session_chain.chain_id)
+    raw = signer.sign(sender, nonce=0, fees=fees, gas=123_456, to=to, value=value, data=data)
     tx = {
         "chainId": session_chain.chain_id,
         "nonce": 0,
         "gas": 123_456,
         "value": value,
         "data": data,
-        "maxFeePerGas": fees["maxFeePerGas"],
-        "maxPriorityFeePerGas": fees["maxPriorityFeePerGas"],
+        "maxFeePerGas": fees.max_fee,
+        "maxPriorityFeePerGas": fees.tip,
         "type": 2,
     }
     if to:
         tx["to"] = to
     expected = "0x" + bytes(sender.sign_transaction(tx).raw_transaction).hex()
-    session_chain.forget_nonces()
     assert raw == expected
 
 
@@ -78,7 +78,7 @@ def test_a_batch_is_split_into_waves_with_one_transaction_per_sender() -> None:
     a, b, c = wallet("wave-a"), wallet("wave-b"), wallet("wave-c")
     senders = [a, b, a, c, a, b]
     reqs = [TxRequest(s, None, "0x", f"tx {n}") for n, s in enumerate(senders)]
-    assert _waves(reqs) == [[0, 1, 3], [2, 5], [4]]
+    assert waves(reqs) == [[0, 1, 3], [2, 5], [4]]
 
 
 def test_a_keystore_opens_with_the_password_from_the_environment(
@@ -105,7 +105,7 @@ def test_a_keystore_with_the_wrong_password_is_refused_in_one_line(
 def test_a_non_local_chain_without_a_keystore_is_refused(
     session_chain: Chain, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tokenizer.chain.Chain.__init__", _pretend_remote(Chain.__init__))
+    monkeypatch.setattr("tokenizer.chain.client.Chain.__init__", _pretend_remote(Chain.__init__))
     with (
         pytest.raises(ChainError, match="--keystore"),
         open_chain(session_chain.artifacts, rpc_url=session_chain.url),

@@ -17,7 +17,6 @@ import pytest
 import yaml
 from eth_utils.address import to_checksum_address
 
-from tokenizer import paths
 from tokenizer.chain import AnvilNode, Chain
 from tokenizer.cli import main
 from tokenizer.compiler import Artifacts
@@ -32,8 +31,8 @@ ZERO = "0x" + "0" * 40
 
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
-    monkeypatch.setattr(paths, "out_dir", lambda: tmp_path / "out")
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
+    monkeypatch.setenv("RWA_OUT_DIR", str(tmp_path / "out"))
 
 
 def rwa(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

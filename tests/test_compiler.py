@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from solcx.wrapper import get_solc_version
 
-from tokenizer import compiler, paths
+from tokenizer import compiler
 from tokenizer.chain import Chain
 from tokenizer.compiler import Artifacts, compile_contracts
 
@@ -41,7 +41,7 @@ def cold(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cold]:
     build = tmp_path_factory.mktemp("build")
     before = _stat(ROOT / "build" / "artifacts.json")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(paths, "build_dir", lambda: build)
+        mp.setenv("RWA_BUILD_DIR", str(build))
         started = time.perf_counter()
         artifacts = compile_contracts()
         seconds = time.perf_counter() - started
@@ -58,7 +58,7 @@ def private_cache(cold: Cold, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     build = tmp_path / "build"
     build.mkdir()
     shutil.copy(cold.build / "artifacts.json", build / "artifacts.json")
-    monkeypatch.setattr(paths, "build_dir", lambda: build)
+    monkeypatch.setenv("RWA_BUILD_DIR", str(build))
 
     def trap(*args: object, **kwargs: object) -> None:
         raise Recompiled

@@ -13,18 +13,17 @@ from eth_account.signers.local import LocalAccount
 
 from tests.conftest import CN, HK, SG, UNIT, US, TokenSetup, deploy_setup, events, wallet
 from tokenizer.chain import Chain
-from tokenizer.compliance import (
+from tokenizer.compliance.check import check_transfer, explain
+from tokenizer.compliance.rules import (
     RULE_COUNTRIES,
     RULE_INVESTOR_CLASS,
     RULE_LOCKUP,
     RULE_MAX_BALANCE,
     RULE_MAX_HOLDERS,
-    check_transfer,
-    explain,
 )
-from tokenizer.deploy import SECONDS_PER_DAY
 from tokenizer.errors import TransactionReverted
 from tokenizer.spec import ComplianceSpec
+from tokenizer.units import SECONDS_PER_DAY
 
 JP = 392  # neither allowed nor blocked by the default rules
 RETAIL, PROFESSIONAL, ACCREDITED, INSTITUTIONAL = 0, 1, 2, 3

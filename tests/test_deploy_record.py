@@ -10,19 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tokenizer import paths
 from tokenizer.chain import Chain, TxRequest
-from tokenizer.compliance import RULE_LOCKUP, US, rule_steps
-from tokenizer.deploy import (
-    AGENT_ROLE,
-    SECONDS_PER_DAY,
-    SERVICER_ROLE,
-    Deal,
-    deploy_deal,
-    record_path,
-)
+from tokenizer.compliance.rules import RULE_LOCKUP, US, rule_steps
+from tokenizer.deploy import Deal, deploy_deal, record_path
 from tokenizer.errors import DeploymentError
 from tokenizer.spec import COUNTRY_NUMERIC, DealSpec, load_spec
+from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY, SERVICER_ROLE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "xiaoping_island.yaml"
@@ -43,8 +36,8 @@ class Interrupted(Exception):
 
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
-    monkeypatch.setattr(paths, "out_dir", lambda: tmp_path / "out")
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
+    monkeypatch.setenv("RWA_OUT_DIR", str(tmp_path / "out"))
     return tmp_path / "deployments"
 
 

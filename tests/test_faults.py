@@ -9,14 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED
-from tokenizer import paths
 from tokenizer import pipeline as pl
 from tokenizer.chain import AnvilNode, Chain, TxRequest, dev_accounts
 from tokenizer.compiler import Artifacts
 from tokenizer.deploy import Deployment, attach, record_path
 from tokenizer.errors import ChainError
 from tokenizer.pipeline import RunSettings, run_deal
-from tokenizer.reconcile import TOPIC_DISTRIBUTED
 from tokenizer.spec import load_spec
 
 PERIODS = 12
@@ -26,7 +24,7 @@ KILL_AFTER = 6
 def test_a_run_whose_node_is_killed_resumes_on_the_saved_chain_without_paying_a_period_twice(
     artifacts: Artifacts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
     spec = load_spec(SEED)
     state = tmp_path / "anvil-state.json"
     node = AnvilNode(state_path=state).start()
@@ -60,7 +58,7 @@ def test_a_run_whose_node_is_killed_resumes_on_the_saved_chain_without_paying_a_
                     "address": deal.token.address,
                     "fromBlock": "0x0",
                     "toBlock": "latest",
-                    "topics": [TOPIC_DISTRIBUTED],
+                    "topics": [deal.token.events.RevenueDistributed.topic],
                 }
             ],
         )

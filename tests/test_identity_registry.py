@@ -9,8 +9,8 @@ from eth_account.signers.local import LocalAccount
 
 from tests.conftest import CN, HK, SG, US, TokenSetup, events, wallet
 from tokenizer.chain import Receipt
-from tokenizer.deploy import SECONDS_PER_DAY
 from tokenizer.errors import TransactionReverted
+from tokenizer.units import SECONDS_PER_DAY
 
 ZERO = "0x" + "00" * 20
 

@@ -10,9 +10,9 @@ import pytest
 from eth_account.signers.local import LocalAccount
 
 from tests.conftest import CN, SG, UNIT, USD, TokenSetup, events, wallet
-from tokenizer.deploy import SECONDS_PER_DAY
 from tokenizer.errors import TransactionReverted
 from tokenizer.spec import ComplianceSpec
+from tokenizer.units import SECONDS_PER_DAY
 
 MAX_UINT = 2**256 - 1
 PRICE = 105 * USD  # for 100 tokens

@@ -10,8 +10,8 @@ import pytest
 from eth_account.signers.local import LocalAccount
 
 from tests.conftest import UNIT, USD, TokenSetup, wallet
-from tokenizer.deploy import AGENT_ROLE, SECONDS_PER_DAY
 from tokenizer.errors import TransactionReverted
+from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY
 
 PRICE = 2_500_000  # 2.50 per whole token
 SOFT_CAP = 10_000 * USD

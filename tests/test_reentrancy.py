@@ -23,8 +23,8 @@ from eth_utils.crypto import keccak
 
 from tests.conftest import UNIT, USD, TokenSetup, deploy_setup, events, wallet
 from tokenizer.chain import Chain, Receipt, TxRequest
-from tokenizer.deploy import AGENT_ROLE, SECONDS_PER_DAY
 from tokenizer.errors import TransactionReverted
+from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY
 
 MAGNITUDE = 2**128
 MAX_UINT = 2**256 - 1

@@ -16,15 +16,17 @@ from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
 from tokenizer import investors as inv
-from tokenizer import paths, revenue
+from tokenizer import revenue
 from tokenizer.chain import Chain
-from tokenizer.compliance import REFUSALS, check_many
-from tokenizer.deploy import SECONDS_PER_DAY, Deal, Deployment, attach, deploy_deal, record_path
+from tokenizer.compliance.check import check_many
+from tokenizer.compliance.refusals import REFUSALS
+from tokenizer.deploy import Deal, Deployment, attach, deploy_deal, record_path
 from tokenizer.distribution import Simulation, SimulationOptions
 from tokenizer.errors import SpecError
 from tokenizer.pipeline import RunSettings, run_deal
-from tokenizer.reconcile import TOPIC_CLAIMED, reconcile
+from tokenizer.reconcile import reconcile
 from tokenizer.spec import DealSpec, load_spec
+from tokenizer.units import SECONDS_PER_DAY
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "xiaoping_island.yaml"
@@ -97,7 +99,10 @@ def claimed_of(chain: Chain, token: Any, holder: str) -> int:
                 "address": token.address,
                 "fromBlock": "0x0",
                 "toBlock": "latest",
-                "topics": [TOPIC_CLAIMED, "0x" + "0" * 24 + holder[2:].lower()],
+                "topics": [
+                    token.events.RevenueClaimed.topic,
+                    "0x" + "0" * 24 + holder[2:].lower(),
+                ],
             }
         ],
     )
@@ -113,7 +118,7 @@ def total_claimed(chain: Chain, token: Any) -> int:
                 "address": token.address,
                 "fromBlock": "0x0",
                 "toBlock": "latest",
-                "topics": [TOPIC_CLAIMED],
+                "topics": [token.events.RevenueClaimed.topic],
             }
         ],
     )
@@ -160,10 +165,10 @@ def run(session_chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Itera
     amounts = revenue.holder_distributions(spec, periods=PERIODS, seed=0)
     outer = chain.snapshot()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(paths, "out_dir", lambda: base / "out")
+        mp.setenv("RWA_OUT_DIR", str(base / "out"))
         try:
             # The same deal without interruption, for comparison; then the chain forgets it.
-            mp.setattr(paths, "deployments_dir", lambda: base / "deployments-straight")
+            mp.setenv("RWA_DEPLOYMENTS_DIR", str(base / "deployments-straight"))
             run_deal(
                 chain,
                 spec,
@@ -181,7 +186,7 @@ def run(session_chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Itera
             chain.revert_to(outer)
             outer = chain.snapshot()
 
-            mp.setattr(paths, "deployments_dir", lambda: base / "deployments")
+            mp.setenv("RWA_DEPLOYMENTS_DIR", str(base / "deployments"))
             first = run_deal(
                 chain,
                 spec,
@@ -404,7 +409,7 @@ def test_no_secondary_transfer_happens_within_the_lockup_after_the_primary_sale(
 def test_an_investor_from_a_blocked_country_never_holds_the_token(
     chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
     path = write_spec(tmp_path)
     data = yaml.safe_load(path.read_text())
     data["investors"]["jurisdictions"] = {"HK": 50, "CN": 50}
@@ -463,7 +468,7 @@ def test_a_trade_refused_at_settlement_by_an_earlier_trade_of_the_round_is_count
     chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Both trades pass `canTransfer` alone; together they would make one holder too many."""
-    monkeypatch.setattr(paths, "deployments_dir", lambda: tmp_path / "deployments")
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
     path = write_spec(tmp_path)
     data = yaml.safe_load(path.read_text())
     data["compliance"].update({"max_holders": 3, "lockup_days": 0})

@@ -12,8 +12,8 @@ import pytest
 from eth_account.signers.local import LocalAccount
 
 from tests.conftest import HK, SG, UNIT, USD, TokenSetup, wallet
-from tokenizer.deploy import AGENT_ROLE, SECONDS_PER_DAY
 from tokenizer.errors import TransactionReverted
+from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY
 
 REPORT = b"\x22" * 32
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tokenizer import paths
 from tokenizer.errors import CompileError
+from tokenizer.workspace import Workspace
 
 EVM_VERSION = "shanghai"  # keeps Ganache and older testnet forks working (no transient storage)
 OPTIMIZER_RUNS = 200
@@ -59,12 +59,12 @@ class Artifacts:
 
 
 def solc_standin() -> Path:
-    return paths.project_root() / "tools" / "solc.js"
+    return Workspace.current().tools / "solc.js"
 
 
 def solcjs_version() -> str:
     """The solc-js version installed in node_modules, read without starting Node."""
-    package = paths.node_modules() / "solc" / "package.json"
+    package = Workspace.current().node_modules / "solc" / "package.json"
     if not package.is_file():
         raise CompileError("solc-js is not installed: run `make install` (or `npm ci`) first")
     version: str = json.loads(package.read_text())["version"]
@@ -83,7 +83,7 @@ def _settings() -> dict[str, Any]:
 
 
 def _sources(root: Path) -> dict[str, str]:
-    contracts = paths.contracts_dir()
+    contracts = Workspace.current().contracts
     files = sorted(contracts.rglob("*.sol"))
     if not files:
         raise CompileError(f"no Solidity files under {contracts.relative_to(root)}/")
@@ -94,7 +94,7 @@ def _hash(sources: dict[str, str], version: str) -> str:
     digest = hashlib.sha256()
     digest.update(f"{CACHE_FORMAT}|{version}|".encode())
     digest.update(json.dumps(_settings(), sort_keys=True).encode())
-    oz = paths.node_modules() / "@openzeppelin" / "contracts" / "package.json"
+    oz = Workspace.current().node_modules / "@openzeppelin" / "contracts" / "package.json"
     digest.update(oz.read_bytes() if oz.is_file() else b"no-oz")
     for name, text in sources.items():
         digest.update(name.encode() + b"\0" + text.encode() + b"\0")
@@ -102,7 +102,7 @@ def _hash(sources: dict[str, str], version: str) -> str:
 
 
 def _cache_file() -> Path:
-    return paths.build_dir() / "artifacts.json"
+    return Workspace.current().build / "artifacts.json"
 
 
 def _load_cache(source_hash: str) -> Artifacts | None:
@@ -172,7 +172,7 @@ def _run_solc(sources: dict[str, str], root: Path) -> dict[str, Any]:
 
 def compile_contracts(force: bool = False) -> Artifacts:
     """Compile every ``contracts/**/*.sol`` file, or load the cached result if nothing changed."""
-    root = paths.project_root()
+    root = Workspace.current().root
     version = solcjs_version()
     sources = _sources(root)
     source_hash = _hash(sources, version)

@@ -18,21 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from eth_utils.crypto import keccak
-from web3.contract import Contract
 
-from tokenizer import paths
-from tokenizer.chain import Chain
-from tokenizer.compliance import rule_steps
+from tokenizer.chain import Chain, Contract
+from tokenizer.compliance.rules import rule_steps
 from tokenizer.errors import DeploymentError
 from tokenizer.spec import DealSpec
+from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY, SECONDS_PER_YEAR, SERVICER_ROLE
+from tokenizer.workspace import Workspace
 
-SECONDS_PER_DAY = 86_400
-SECONDS_PER_YEAR = 365 * SECONDS_PER_DAY
 RECORD_FORMAT = 1
-
-AGENT_ROLE = keccak(text="AGENT_ROLE")
-SERVICER_ROLE = keccak(text="SERVICER_ROLE")
 
 
 @dataclass(frozen=True)
@@ -128,7 +122,7 @@ class Deal:
 
 
 def record_path(chain_id: int, deal: str) -> Path:
-    return paths.deployments_dir() / str(chain_id) / f"{deal}.json"
+    return Workspace.current().record_path(chain_id, deal)
 
 
 def spec_hash(spec: DealSpec) -> str:
@@ -234,9 +228,8 @@ def _still_valid(chain: Chain, dep: Deployment, spec: DealSpec) -> bool:
     if dep.spec_hash != spec_hash(spec) or dep.abi_hash != chain.artifacts.abi_hash:
         return False
     contracts = list(dep.contracts.values())
-    receipts = chain.rpc.batch([("eth_getTransactionReceipt", [c["tx"]]) for c in contracts])
-    for contract, reply in zip(contracts, receipts, strict=True):
-        receipt = reply.get("result")
+    receipts = chain.receipts([c["tx"] for c in contracts])
+    for contract, receipt in zip(contracts, receipts, strict=True):
         if (
             not receipt
             or str(receipt.get("contractAddress", "")).lower() != str(contract["address"]).lower()

@@ -20,18 +20,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from tokenizer import investors as inv
-from tokenizer.chain import Chain, TxRequest
-from tokenizer.compliance import REFUSALS, check_many
-from tokenizer.deploy import SECONDS_PER_DAY, Deal
+from tokenizer.chain import Chain, Contract, TxRequest
+from tokenizer.compliance.check import check_many
+from tokenizer.compliance.refusals import REFUSALS
+from tokenizer.deploy import Deal
 from tokenizer.errors import TokenizerError, TransactionReverted
 from tokenizer.spec import DealSpec
-
-STATUS_ACTIVE, STATUS_SUCCEEDED, STATUS_FAILED = 0, 1, 2
-MAX_UINT256 = 2**256 - 1
+from tokenizer.units import MAX_UINT256, SALE_ACTIVE, SALE_FAILED, SECONDS_PER_DAY
 
 
 @dataclass
@@ -49,7 +47,7 @@ class SimulationResult:
     registered: int = 0
     buyers: int = 0
     raised: int = 0
-    sale_status: int = STATUS_ACTIVE
+    sale_status: int = SALE_ACTIVE
     periods_run: list[int] = field(default_factory=list)
     first_period: int = 1
     trades: int = 0  # settled through the market
@@ -118,7 +116,7 @@ class Simulation:
         """Run the primary sale, close it at its end, and finalise it."""
         chain, deal = self.chain, self.deal
         status = chain.call(deal.offering.functions.status())
-        if status == STATUS_ACTIVE:
+        if status == SALE_ACTIVE:
             paid = chain.read_many(deal.offering, "paidOf", [[i.address] for i in self.population])
             plan = inv.plan_purchases(self.spec, self.population)
             raised = chain.call(deal.offering.functions.raised())
@@ -144,7 +142,7 @@ class Simulation:
     def run_periods(self, on_period: Callable[[int], None] | None = None) -> None:
         """Distribute each period's revenue, with secondary trades and claims in between."""
         chain, deal = self.chain, self.deal
-        if self.result.sale_status == STATUS_FAILED:
+        if self.result.sale_status == SALE_FAILED:
             raise TokenizerError(
                 "the primary sale missed its soft cap and was refunded: there are no holders"
             )
@@ -297,7 +295,7 @@ class Simulation:
             for seller, _, amount, price in trades
         ]
         receipts = chain.send_many(setup + offers)[len(setup) :]
-        ids = [_offer_id(receipt.logs, market) for receipt in receipts]
+        ids = [_offer_id(receipt.logs, deal.market) for receipt in receipts]
         takes = [
             chain.tx(buyer.account, deal.market, "take", offer_id)
             for (_, buyer, _, _), offer_id in zip(trades, ids, strict=True)
@@ -382,21 +380,15 @@ class Simulation:
 
     def _frozen_wallets(self) -> list[str]:
         """Wallets frozen now, from the token's freeze events (one request)."""
-        token = self.deal.deployment.contracts["token"]
-        logs = self.chain.rpc.call(
-            "eth_getLogs",
-            [
-                {
-                    "address": token["address"],
-                    "fromBlock": hex(token["block"]),
-                    "toBlock": "latest",
-                    "topics": [WALLET_FREEZE_SET],
-                }
-            ],
+        token = self.deal.token
+        event = token.events.WalletFreezeSet
+        logs = self.chain.logs(
+            token.address, self.deal.deployment.contracts["token"]["block"], topics=[event.topic]
         )
         frozen: dict[str, bool] = {}
         for log in logs:  # in chain order: the last event of a wallet is its state
-            frozen[to_checksum_address("0x" + log["topics"][1][-40:])] = int(log["data"], 16) != 0
+            fields = event.decode(log)
+            frozen[fields["wallet"]] = bool(fields["frozen"])
         return [wallet for wallet, is_frozen in frozen.items() if is_frozen]
 
     def _renew_kyc(self, when: int) -> None:
@@ -452,15 +444,12 @@ class Simulation:
         self.result.claims += len(chosen)
 
 
-OFFER_CREATED = "0x" + keccak(text="OfferCreated(uint256,address,uint256,uint256)").hex()
-WALLET_FREEZE_SET = "0x" + keccak(text="WalletFreezeSet(address,bool)").hex()
-
-
-def _offer_id(logs: Sequence[dict[str, Any]], market: str) -> int:
+def _offer_id(logs: Sequence[dict[str, Any]], market: Contract) -> int:
     """The id of the offer an ``offer`` transaction created."""
+    created = market.events.OfferCreated
     for log in logs:
-        if log["address"].lower() == market.lower() and log["topics"][0] == OFFER_CREATED:
-            return int(log["topics"][1], 16)
+        if log["address"].lower() == market.address.lower() and log["topics"][0] == created.topic:
+            return int(created.decode(log)["offerId"])
     raise TokenizerError("an offer on the market created no OfferCreated event")
 
 

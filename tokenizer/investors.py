@@ -16,8 +16,9 @@ from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
 
 from tokenizer.chain import Chain
-from tokenizer.deploy import SECONDS_PER_DAY, Deal
+from tokenizer.deploy import Deal
 from tokenizer.spec import COUNTRY_NUMERIC, EU_MEMBERS, DealSpec
+from tokenizer.units import SECONDS_PER_DAY
 
 INVESTOR_CLASSES = ("retail", "professional", "accredited", "institutional")
 REGISTRATION_CHUNK = 100  # investors per batchRegisterInvestors transaction

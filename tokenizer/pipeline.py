@@ -14,16 +14,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tokenizer import investors as inv
-from tokenizer import metrics, paths, revenue
+from tokenizer import metrics, revenue
 from tokenizer.chain import Chain
 from tokenizer.deploy import deploy_deal
-from tokenizer.distribution import STATUS_FAILED, STATUS_SUCCEEDED, Simulation, SimulationOptions
+from tokenizer.distribution import Simulation, SimulationOptions
 from tokenizer.metrics import yearly
 from tokenizer.reconcile import reconcile
 from tokenizer.report import fmt_pct, fmt_units, write_json, write_markdown
 from tokenizer.spec import DealSpec
-
-STATUS_NAMES = {0: "still open", STATUS_SUCCEEDED: "succeeded", STATUS_FAILED: "failed (refunds)"}
+from tokenizer.units import SALE_STATUS_NAMES as STATUS_NAMES
+from tokenizer.units import SALE_SUCCEEDED as STATUS_SUCCEEDED
+from tokenizer.workspace import Workspace
 
 
 class Progress:
@@ -244,7 +245,7 @@ def run_deal(
         "seconds": timings,
     }
     timings["total"] = round(time.perf_counter() - started, 3)
-    folder = settings.out_dir or paths.out_dir() / spec.id
+    folder = settings.out_dir or Workspace.current().report_dir(spec.id)
     json_path = write_json(report, folder)
     md_path = write_markdown(report, spec, paid, folder)
     lap("report", t)

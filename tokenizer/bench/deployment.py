@@ -19,16 +19,15 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from web3.contract import Contract
 
-from tokenizer.chain import AnvilNode, Chain, dev_accounts
+from tokenizer.chain import AnvilNode, Chain, Contract, dev_accounts
 from tokenizer.compiler import Artifacts
+from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY, SERVICER_ROLE
 
 REGISTER_BATCH = 200
 UNIT = 10**18
 USD = 10**6
 COUNTRY_HK = 344
-SECONDS_PER_DAY = 86_400
 REVENUE_PER_PERIOD = 123_456_789_012  # stablecoin units, an awkward number on purpose
 KYC_DAYS = 3650
 
@@ -102,8 +101,6 @@ class BenchToken:
 
 def deploy_token(chain: Chain) -> BenchToken:
     """Stablecoin, registry and token from the first account; roles for the next two."""
-    from tokenizer.deploy import AGENT_ROLE, SERVICER_ROLE
-
     admin, agent, servicer = chain.accounts[:3]
     stable = deploy_contract(chain, "MockStablecoin", ["Mock USD", "mUSD", admin.address], admin)
     registry = deploy_contract(chain, "IdentityRegistry", [admin.address], admin)

@@ -16,7 +16,6 @@ from tokenizer.bench.deployment import (
     KYC_DAYS,
     REGISTER_BATCH,
     REVENUE_PER_PERIOD,
-    SECONDS_PER_DAY,
     UNIT,
     USD,
     BenchToken,
@@ -27,8 +26,9 @@ from tokenizer.bench.deployment import (
 )
 from tokenizer.chain import Chain
 from tokenizer.compiler import Artifacts
-from tokenizer.compliance import rule_steps
+from tokenizer.compliance.rules import rule_steps
 from tokenizer.spec import ComplianceSpec
+from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY
 
 BLOCK_GAS_30M = 30_000_000
 
@@ -124,8 +124,6 @@ def _purchase_gas(chain: Chain, t: BenchToken) -> dict[str, int]:
 
     Runs after the holder-count measurements (the buyers become holders too).
     """
-    from tokenizer.deploy import AGENT_ROLE
-
     now = chain.timestamp()
     terms = (USD, now, now + 30 * SECONDS_PER_DAY, USD, 10**12 * USD, USD, 10**9 * USD)
     offering = deploy_contract(

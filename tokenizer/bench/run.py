@@ -14,7 +14,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from tokenizer import paths
 from tokenizer.bench import goals
 from tokenizer.bench.gas import bench_holders, bench_push, gas_summary
 from tokenizer.bench.sizes import FULL, QUICK, Sizes
@@ -23,6 +22,7 @@ from tokenizer.bench.throughput import bench_throughput
 from tokenizer.bench.timing import bench_compile, bench_montecarlo, bench_simulation
 from tokenizer.chain import find_anvil
 from tokenizer.compiler import compile_contracts
+from tokenizer.workspace import Workspace
 
 STEADY_STATE = (
     "distribute: a period after the first, with revenue distributed before "
@@ -112,7 +112,7 @@ def run(quick: bool = False, out: Path | None = None) -> int:
     print(f"Benchmarking ({'quick' if sizes is QUICK else 'full'} sizes)…", file=sys.stderr)
     doc = collect(sizes, lambda text: print(text, file=sys.stderr, flush=True))
     doc["total_seconds"] = round(time.perf_counter() - started, 2)
-    path = out or paths.out_dir() / "bench.json"
+    path = out or Workspace.current().out / "bench.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2) + "\n")
     print(table(doc))

@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tokenizer import paths
 from tokenizer.bench.deployment import fresh_chain
 from tokenizer.compiler import Artifacts, compile_contracts
+from tokenizer.workspace import Workspace
 
 SEED_SPEC = "seeds/xiaoping_island.yaml"
 
@@ -31,25 +31,17 @@ def bench_compile() -> dict[str, float]:
 @contextmanager
 def _temporary_deployments() -> Iterator[Path]:
     """Keep the simulation's deployment record out of the project's deployments/ folder."""
-    original = paths.deployments_dir
     with tempfile.TemporaryDirectory(prefix="rwa-bench-") as tmp:
         folder = Path(tmp)
-
-        def patched() -> Path:
-            return folder / "deployments"
-
-        paths.deployments_dir = patched
-        try:
+        with Workspace.current().with_records_in(folder).use():
             yield folder
-        finally:
-            paths.deployments_dir = original
 
 
 def bench_simulation(artifacts: Artifacts, investors: int, periods: int) -> dict[str, Any]:
     from tokenizer.pipeline import RunSettings, run_deal
     from tokenizer.spec import load_spec
 
-    spec = load_spec(paths.project_root() / SEED_SPEC)
+    spec = load_spec(Workspace.current().root / SEED_SPEC)
     with _temporary_deployments() as tmp, fresh_chain(artifacts) as chain:
         settings = RunSettings(
             investors=investors, periods=periods, seed=0, out_dir=tmp / "report", quiet=True
@@ -76,7 +68,7 @@ def bench_montecarlo(paths_: int, periods: int, reference_paths: int) -> dict[st
     from tokenizer import revenue
     from tokenizer.spec import load_spec
 
-    spec = load_spec(paths.project_root() / SEED_SPEC)
+    spec = load_spec(Workspace.current().root / SEED_SPEC)
     revenue.simulate_gross(spec.revenue, periods, 10, 1)  # warm-up (imports, caches)
     t = time.perf_counter()
     revenue.simulate_gross(spec.revenue, periods, paths_, 0)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tokenizer import paths
 from tokenizer.cli.output import ensure_writable_folder
 from tokenizer.errors import TokenizerError
 
@@ -32,8 +31,9 @@ def add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from tokenizer.bench import run
+    from tokenizer.workspace import Workspace
 
-    path: Path = args.out or paths.out_dir() / "bench.json"
+    path: Path = args.out or Workspace.current().out / "bench.json"
     if path.is_dir():
         raise TokenizerError(f"--out {path}: is a folder; give the file to write (bench.json)")
     ensure_writable_folder(path.parent, "--out")

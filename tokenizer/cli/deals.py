@@ -9,7 +9,6 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tokenizer import paths
 from tokenizer.cli.chain import open_chain_for
 from tokenizer.cli.options import chain_options, simulation_options
 from tokenizer.cli.output import ensure_writable_folder, print_json, progress
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
     from tokenizer.spec import DealSpec
 
 DEFAULT_SPEC = Path("seeds") / "xiaoping_island.yaml"
-ZERO_ADDRESS = "0x" + "0" * 40
+ZERO_ADDRESS = "0x" + "0" * 40  # as tokenizer.units has it; units imports eth_utils
 EXIT_REFUSED = 3  # check-transfer: the rules refuse the transfer
 
 
@@ -105,6 +104,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_deploy(args: argparse.Namespace) -> int:
     from tokenizer.deploy import deploy_deal
     from tokenizer.spec import load_spec
+    from tokenizer.workspace import Workspace
 
     spec = load_spec(args.spec)
     quiet = args.json
@@ -121,13 +121,15 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         if args.json:
             print(deal.deployment.path.read_text())
         else:
-            print(f"Deployment record: {deal.deployment.path.relative_to(paths.project_root())}")
+            print(f"Deployment record: {Workspace.current().relative(deal.deployment.path)}")
     return 0
 
 
 def _report_folder(args: argparse.Namespace, spec: DealSpec) -> Path:
     """Where the run's reports go, proven writable before anything starts."""
-    folder: Path = args.out or paths.out_dir() / spec.id
+    from tokenizer.workspace import Workspace
+
+    folder: Path = args.out or Workspace.current().report_dir(spec.id)
     ensure_writable_folder(folder, "--out" if args.out else "the report folder")
     return folder
 
@@ -135,8 +137,9 @@ def _report_folder(args: argparse.Namespace, spec: DealSpec) -> Path:
 def cmd_simulate(args: argparse.Namespace) -> int:
     from tokenizer.pipeline import RunSettings, run_deal
     from tokenizer.spec import load_spec
+    from tokenizer.workspace import Workspace
 
-    spec = load_spec(args.spec or paths.project_root() / DEFAULT_SPEC)
+    spec = load_spec(args.spec or Workspace.current().root / DEFAULT_SPEC)
     # --periods, --investors and --seed were checked by their argument types.
     if args.periods is not None and args.periods > spec.periods:
         raise TokenizerError(
@@ -161,8 +164,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         import textwrap
 
         from tokenizer.spec import load_spec
+        from tokenizer.workspace import Workspace
 
-        spec = load_spec(args.spec or paths.project_root() / DEFAULT_SPEC)
+        spec = load_spec(args.spec or Workspace.current().root / DEFAULT_SPEC)
         print(spec.name, flush=True)
         print(textwrap.fill(" ".join(spec.summary.split()), width=96), flush=True)
         print("Running the whole deal on an embedded Anvil...\n", flush=True)
@@ -179,7 +183,7 @@ def _address(text: str, name: str) -> str:
 
 
 def cmd_check_transfer(args: argparse.Namespace) -> int:
-    from tokenizer.compliance import check_transfer
+    from tokenizer.compliance.check import check_transfer
     from tokenizer.deploy import recorded_deal
     from tokenizer.spec import load_spec, parse_amount
 

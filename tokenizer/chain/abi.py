@@ -1,0 +1,245 @@
+"""Everything the toolkit knows about contract interfaces, derived from the compiled ABIs.
+
+One place encodes calls, decodes results, computes event topics and decodes logs, and turns
+revert data into custom errors with named arguments; nothing else types a signature by hand.
+Encoding goes straight through ``eth_abi`` (about 30x faster than going through web3's contract
+objects, which validate every argument against every overload).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth_abi.abi import decode as abi_decode
+from eth_abi.abi import encode as abi_encode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+
+from tokenizer.errors import ChainError
+
+AbiItem = dict[str, Any]
+
+ERROR_STRING = bytes.fromhex("08c379a0")  # Error(string)
+PANIC = bytes.fromhex("4e487b71")  # Panic(uint256)
+
+
+def abi_type(item: Mapping[str, Any]) -> str:
+    """The canonical type of one ABI parameter (tuples spelled out, arrays kept)."""
+    kind: str = item["type"]
+    if kind.startswith("tuple"):
+        inner = ",".join(abi_type(c) for c in item["components"])
+        return f"({inner}){kind[5:]}"
+    return kind
+
+
+def to_bytes(data: str | bytes | None) -> bytes:
+    """Hex text (with or without ``0x``) or bytes as bytes; anything unreadable is empty."""
+    if data is None:
+        return b""
+    if isinstance(data, bytes):
+        return data
+    text = data[2:] if data.startswith("0x") else data
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        return b""
+
+
+def normalise(item: Mapping[str, Any], value: Any) -> Any:
+    """A decoded value as people and web3 users expect it: addresses checksummed, tuples kept."""
+    kind: str = item["type"]
+    if kind.endswith("]"):
+        inner = dict(item, type=kind[: kind.rindex("[")])
+        return [normalise(inner, v) for v in value]
+    if kind == "tuple":
+        return tuple(normalise(c, v) for c, v in zip(item["components"], value, strict=True))
+    if kind == "address":
+        return str(to_checksum_address(value))
+    return value
+
+
+def show(value: Any) -> str:
+    """One decoded value as text: addresses checksummed, bytes in hex."""
+    if isinstance(value, str) and len(value) == 42 and value.startswith("0x"):
+        return str(to_checksum_address(value))
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    return str(value)
+
+
+@dataclass(frozen=True)
+class FunctionAbi:
+    """One function: its selector and parameter types."""
+
+    name: str
+    selector: bytes
+    inputs: tuple[str, ...]
+    outputs: tuple[AbiItem, ...]
+    mutability: str
+
+    @property
+    def output_types(self) -> list[str]:
+        return [abi_type(o) for o in self.outputs]
+
+    def encode(self, args: Sequence[Any]) -> str:
+        """Call data for ``args``; a wrong argument is one readable line."""
+        try:
+            return "0x" + (self.selector + abi_encode(list(self.inputs), list(args))).hex()
+        except (TypeError, ValueError, OverflowError) as exc:  # eth_abi's errors subclass these
+            raise ChainError(
+                f"bad arguments for {self.name}({', '.join(self.inputs)}): {exc}"
+            ) from None
+
+    def decode(self, data: str | bytes) -> Any:
+        """The return value: one value alone, several as a tuple."""
+        values = abi_decode(self.output_types, to_bytes(data))
+        shown = tuple(normalise(o, v) for o, v in zip(self.outputs, values, strict=True))
+        return shown[0] if len(shown) == 1 else shown
+
+
+@dataclass(frozen=True)
+class EventAbi:
+    """One event: its topic and how to read its indexed and data fields."""
+
+    name: str
+    signature: str
+    topic: str  # 0x-prefixed keccak of the signature
+    fields: tuple[AbiItem, ...]
+
+    def decode(self, log: Mapping[str, Any]) -> dict[str, Any]:
+        """The fields of ``log`` (which must be this event's) by name."""
+        indexed = [f for f in self.fields if f.get("indexed")]
+        plain = [f for f in self.fields if not f.get("indexed")]
+        values: dict[str, Any] = {}
+        for f, topic in zip(indexed, log["topics"][1:], strict=True):
+            (value,) = abi_decode([abi_type(f)], to_bytes(topic))
+            values[f["name"]] = normalise(f, value)
+        decoded = abi_decode([abi_type(f) for f in plain], to_bytes(log["data"]))
+        for f, value in zip(plain, decoded, strict=True):
+            values[f["name"]] = normalise(f, value)
+        return values
+
+
+@dataclass(frozen=True)
+class ErrorAbi:
+    """One custom error: its selector and named parameters."""
+
+    name: str
+    selector: bytes
+    params: tuple[AbiItem, ...]
+
+    def decode(self, body: bytes) -> dict[str, Any]:
+        values = abi_decode([abi_type(p) for p in self.params], body)
+        return {
+            (p.get("name") or f"arg{n}"): normalise(p, v)
+            for n, (p, v) in enumerate(zip(self.params, values, strict=True))
+        }
+
+
+@dataclass
+class ContractAbi:
+    """A contract's functions, events and errors, indexed for fast look-up."""
+
+    items: list[AbiItem]
+    functions: dict[tuple[str, int], FunctionAbi] = field(default_factory=dict)
+    events: dict[str, EventAbi] = field(default_factory=dict)
+    errors: dict[bytes, ErrorAbi] = field(default_factory=dict)
+    constructor_inputs: tuple[str, ...] = ()
+
+    @classmethod
+    def from_items(cls, items: Iterable[AbiItem]) -> ContractAbi:
+        abi = cls(list(items))
+        for item in abi.items:
+            kind = item.get("type")
+            params = tuple(item.get("inputs", ()))
+            types = [abi_type(p) for p in params]
+            signature = f"{item.get('name', '')}({','.join(types)})"
+            if kind == "function":
+                abi.functions[(item["name"], len(params))] = FunctionAbi(
+                    item["name"],
+                    keccak(text=signature)[:4],
+                    tuple(types),
+                    tuple(item.get("outputs", ())),
+                    str(item.get("stateMutability", "")),
+                )
+            elif kind == "event":
+                abi.events[item["name"]] = EventAbi(
+                    item["name"], signature, "0x" + keccak(text=signature).hex(), params
+                )
+            elif kind == "error":
+                error = ErrorAbi(item["name"], keccak(text=signature)[:4], params)
+                abi.errors[error.selector] = error
+            elif kind == "constructor":
+                abi.constructor_inputs = tuple(types)
+        return abi
+
+    def function(self, name: str, arity: int) -> FunctionAbi:
+        found = self.functions.get((name, arity))
+        if found is None:
+            raise ChainError(f"{name} with {arity} argument(s) is not in the contract's ABI")
+        return found
+
+    def event(self, name: str) -> EventAbi:
+        try:
+            return self.events[name]
+        except KeyError:
+            raise ChainError(f"no event {name} in the contract's ABI") from None
+
+    def encode_constructor(self, bytecode: str, args: Sequence[Any]) -> str:
+        try:
+            encoded = abi_encode(list(self.constructor_inputs), list(args))
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise ChainError(f"bad constructor arguments: {exc}") from None
+        code = bytecode if bytecode.startswith("0x") else "0x" + bytecode
+        return code + encoded.hex()
+
+
+@dataclass(frozen=True)
+class DecodedError:
+    """Revert data made readable: the error's name (None if unknown), arguments and text."""
+
+    name: str | None
+    args: dict[str, Any]
+    text: str  # ``Name(arg=value, ...)``, or a sentence when there is no custom error
+
+
+class ErrorDecoder:
+    """Turns revert data into custom errors, knowing every compiled contract's errors."""
+
+    def __init__(self, abis: Iterable[ContractAbi]) -> None:
+        self.errors: dict[bytes, ErrorAbi] = {}
+        for abi in abis:
+            self.errors.update(abi.errors)
+
+    def decode_error(self, data: str | bytes | None) -> DecodedError:
+        raw = to_bytes(data)
+        if len(raw) < 4:
+            return DecodedError(None, {}, "reverted without a reason")
+        selector, body = raw[:4], raw[4:]
+        try:
+            if selector == ERROR_STRING:
+                return DecodedError("Error", {}, str(abi_decode(["string"], body)[0]))
+            if selector == PANIC:
+                code = abi_decode(["uint256"], body)[0]
+                return DecodedError("Panic", {"code": code}, f"panic code {hex(code)}")
+        except Exception:
+            return DecodedError(None, {}, f"unreadable revert data 0x{raw.hex()}")
+        known = self.errors.get(selector)
+        if known is None:
+            return DecodedError(None, {}, f"unknown custom error 0x{selector.hex()}")
+        try:
+            args = known.decode(body)
+        except Exception:
+            return DecodedError(known.name, {}, known.name)
+        shown = ", ".join(f"{k}={show(v)}" for k, v in args.items())
+        return DecodedError(known.name, args, f"{known.name}({shown})")
+
+    def decode(self, data: str | bytes | None) -> tuple[str | None, str]:
+        """``(error name, readable line)``: the refusal's plain meaning, then the error."""
+        from tokenizer.compliance.refusals import describe  # the one table of messages
+
+        error = self.decode_error(data)
+        meaning = describe(error.name, error.args) if error.name else None
+        return error.name, f"{meaning}: {error.text}" if meaning else error.text

@@ -1,0 +1,454 @@
+"""The one door to a chain: reads, writes, logs and receipts through one RPC client.
+
+:class:`Chain` owns the connection to one node: the accounts that sign, the compiled contracts'
+interfaces, the nonces and fees. Independent transactions go out in JSON-RPC batches; every
+batch is estimated first, so a refusal is decoded and nothing of the batch is sent.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+
+from tokenizer.chain.abi import ContractAbi, ErrorDecoder, to_bytes
+from tokenizer.chain.contract import BoundCall, Contract
+from tokenizer.chain.local import LocalControls
+from tokenizer.chain.node import AnvilNode
+from tokenizer.chain.rpc import RpcClient
+from tokenizer.chain.signer import Fees, Signer
+from tokenizer.compiler import Artifacts
+from tokenizer.errors import ChainError, TransactionReverted
+
+DEV_CHAIN_IDS = {31337, 1337}
+LOCAL_CLIENTS = ("anvil", "hardhat", "ganache")
+RECEIPT_TIMEOUT_S = 120.0
+BATCH_SIZE = 200  # transactions per JSON-RPC batch
+READ_BATCH_SIZE = 1_000  # eth_calls per JSON-RPC batch
+BATCH_MINE_MIN = 3  # from this many transactions, mining them together beats automine
+LOG_WINDOW = 50_000  # blocks per eth_getLogs request, halved while the node says "too many"
+LOG_WINDOW_MIN = 16
+# What nodes say when a transaction's nonce is no longer the account's next one.
+NONCE_ERRORS = ("nonce too low", "nonce too high", "invalid nonce", "replacement transaction")
+# What nodes say when an eth_getLogs range holds too much.
+LOG_LIMIT_ERRORS = ("too many", "limit", "range", "exceed", "response size")
+
+
+@dataclass
+class Receipt:
+    """The parts of a receipt the toolkit uses, with integers already parsed."""
+
+    tx_hash: str
+    block_number: int
+    gas_used: int
+    status: int
+    contract_address: str | None
+    logs: list[dict[str, Any]]
+
+
+@dataclass
+class TxRequest:
+    """One transaction to send: the sender, the target (None to deploy) and the call data."""
+
+    sender: LocalAccount
+    to: str | None
+    data: str
+    action: str
+    value: int = 0
+
+
+def waves(reqs: Sequence[TxRequest]) -> list[list[int]]:
+    """Positions of ``reqs`` in waves: wave k holds each sender's k-th transaction."""
+    seen: dict[str, int] = {}
+    out: list[list[int]] = []
+    for n, req in enumerate(reqs):
+        k = seen.get(req.sender.address, 0)
+        seen[req.sender.address] = k + 1
+        if k == len(out):
+            out.append([])
+        out[k].append(n)
+    return out
+
+
+class Chain(LocalControls):
+    """A connection to one chain, with its accounts and the compiled contracts' interfaces."""
+
+    def __init__(
+        self,
+        url: str,
+        artifacts: Artifacts,
+        accounts: Sequence[LocalAccount],
+        node: AnvilNode | None = None,
+    ) -> None:
+        self.url = url
+        self.node = node  # the embedded Anvil, if this chain is one
+        self.rpc = RpcClient(url)
+        self.artifacts = artifacts
+        self.interfaces = {n: ContractAbi.from_items(a.abi) for n, a in artifacts.contracts.items()}
+        self.decoder = ErrorDecoder(self.interfaces.values())
+        self.accounts = list(accounts)
+        self.chain_id = int(self.rpc.call("eth_chainId"), 16)
+        client = str(self.rpc.request("web3_clientVersion").get("result", "")).lower()
+        self.client_version = client
+        self.is_local = any(name in client for name in LOCAL_CLIENTS) or (
+            self.chain_id in DEV_CHAIN_IDS
+        )
+        self.signer = Signer(self.chain_id)
+        self._nonces: dict[str, int] = {}
+        self._clock_floor = 0  # the chain's time is known to be at least this
+        # Anvil answers eth_sendRawTransactionSync (EIP-7966) with the receipt: no polling.
+        self._sync_send = "anvil" in client
+        self._fees: Fees | None = None
+
+    # ----------------------------------------------------------------- contracts and reads
+
+    def contract(self, name: str, address: str) -> Contract:
+        self.artifacts.get(name)  # a readable error for an unknown name
+        return Contract(name, address, self.interfaces[name])
+
+    def code_at(self, address: str) -> bytes:
+        return to_bytes(self.rpc.call("eth_getCode", [address, "latest"]))
+
+    def deploy(self, name: str, args: Sequence[Any], sender: LocalAccount) -> Receipt:
+        artifact = self.artifacts.get(name)
+        data = self.interfaces[name].encode_constructor(artifact.bytecode, args)
+        receipt = self.send(TxRequest(sender, None, data, f"deploying {name}"))
+        if not receipt.contract_address:
+            raise ChainError(f"deploying {name} produced no contract address")
+        return receipt
+
+    def call(self, bound: BoundCall, action: str = "the call", block: int | str = "latest") -> Any:
+        """Run a view function; a revert becomes a readable ``TransactionReverted``."""
+        params = {"to": bound.contract.address, "data": bound.data}
+        reply = self.rpc.request("eth_call", [params, _block(block)])
+        if "error" in reply:
+            raise self._revert_from_error(action, reply["error"])
+        return bound.function.decode(reply["result"])
+
+    def read(self, contract: Contract, function: str, *args: Any) -> Any:
+        """``contract.function(*args)`` called now."""
+        return self.call(getattr(contract.functions, function)(*args), f"reading {function}")
+
+    def read_many(
+        self,
+        contract: Contract,
+        function: str,
+        args: Sequence[Sequence[Any]],
+        block: int | str = "latest",
+    ) -> list[Any]:
+        """Call one view function with many argument lists in JSON-RPC batches."""
+        if not args:
+            return []
+        fn = contract.interface.function(function, len(args[0]))
+        results: list[Any] = []
+        for start in range(0, len(args), READ_BATCH_SIZE):
+            chunk = args[start : start + READ_BATCH_SIZE]
+            replies = self.rpc.batch(
+                [
+                    ("eth_call", [{"to": contract.address, "data": fn.encode(a)}, _block(block)])
+                    for a in chunk
+                ]
+            )
+            for reply in replies:
+                if "error" in reply:
+                    raise self._revert_from_error(f"reading {function}", reply["error"])
+                results.append(fn.decode(reply["result"]))
+        return results
+
+    def data(self, contract: Contract, function: str, *args: Any) -> str:
+        """ABI-encoded call data for ``contract.function(*args)``."""
+        return contract.interface.function(function, len(args)).encode(args)
+
+    def tx(self, sender: LocalAccount, contract: Contract, function: str, *args: Any) -> TxRequest:
+        """A transaction calling ``contract.function(*args)`` from ``sender``."""
+        action = f"{function} on {contract.address[:10]}…"
+        return TxRequest(sender, contract.address, self.data(contract, function, *args), action)
+
+    def timestamp(self) -> int:
+        """The latest block's timestamp."""
+        block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
+        return int(block["timestamp"], 16)
+
+    def block_timestamp(self, number: int) -> int:
+        block = self.rpc.call("eth_getBlockByNumber", [hex(number), False])
+        return int(block["timestamp"], 16)
+
+    def block_number(self) -> int:
+        return int(self.rpc.call("eth_blockNumber"), 16)
+
+    def balance(self, address: str) -> int:
+        """The native coin held by ``address``, in wei."""
+        return int(self.rpc.call("eth_getBalance", [address, "latest"]), 16)
+
+    def balances(self, addresses: Sequence[str]) -> list[int]:
+        replies = self.rpc.batch([("eth_getBalance", [a, "latest"]) for a in addresses])
+        return [int(r.get("result", "0x0"), 16) for r in replies]
+
+    def nonce(self, address: str, block: str = "latest") -> int:
+        return int(self.rpc.call("eth_getTransactionCount", [address, block]), 16)
+
+    def receipt(self, tx_hash: str) -> dict[str, Any] | None:
+        """The node's receipt of ``tx_hash`` as it answers it, or None if it has none."""
+        result: dict[str, Any] | None = self.rpc.call("eth_getTransactionReceipt", [tx_hash])
+        return result
+
+    def receipts(self, tx_hashes: Sequence[str]) -> list[dict[str, Any] | None]:
+        replies = self.rpc.batch([("eth_getTransactionReceipt", [h]) for h in tx_hashes])
+        return [r.get("result") for r in replies]
+
+    def logs(
+        self,
+        address: str,
+        from_block: int,
+        to_block: int | None = None,
+        topics: Sequence[str | None] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every log of ``address`` in the block range, in chain order.
+
+        The range is read in windows; a node that answers "too many results" gets half the
+        window until it accepts, and the window grows again after small answers.
+        """
+        last = self.block_number() if to_block is None else to_block
+        window = LOG_WINDOW
+        found: list[dict[str, Any]] = []
+        start = from_block
+        while start <= last:
+            end = min(start + window - 1, last)
+            query: dict[str, Any] = {
+                "address": address,
+                "fromBlock": hex(start),
+                "toBlock": hex(end),
+            }
+            if topics:
+                query["topics"] = list(topics)
+            reply = self.rpc.request("eth_getLogs", [query])
+            if "error" in reply:
+                message = str(reply["error"].get("message", reply["error"])).lower()
+                if window > LOG_WINDOW_MIN and any(w in message for w in LOG_LIMIT_ERRORS):
+                    window //= 2
+                    continue
+                raise ChainError(f"eth_getLogs failed for blocks {start}..{end}: {message}")
+            batch = reply.get("result") or []
+            found.extend(batch)
+            if len(batch) < 1_000 and window < LOG_WINDOW:
+                window *= 2
+            start = end + 1
+        found.sort(key=lambda log: (int(log["blockNumber"], 16), int(log["logIndex"], 16)))
+        return found
+
+    # ----------------------------------------------------------------- sending
+
+    def fees(self) -> Fees:
+        """The fee caps this chain's transactions are signed with (read once, then cached)."""
+        if self._fees is None:
+            block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
+            base = int(block.get("baseFeePerGas") or "0x0", 16)
+            tip_reply = self.rpc.request("eth_maxPriorityFeePerGas")
+            tip = int(tip_reply["result"], 16) if "result" in tip_reply else 10**9
+            tip = max(tip, 1)
+            self._fees = Fees(max_fee=2 * base + tip, tip=tip)
+        return self._fees
+
+    def refresh_fees(self) -> None:
+        self._fees = None
+
+    def _next_nonce(self, address: str) -> int:
+        if address not in self._nonces:
+            self._nonces[address] = self.nonce(address, "pending")
+        nonce = self._nonces[address]
+        self._nonces[address] = nonce + 1
+        return nonce
+
+    def _prefetch_nonces(self, addresses: set[str]) -> None:
+        """Read the nonces of senders not seen yet, in one batch."""
+        unknown = sorted(a for a in addresses if a not in self._nonces)
+        replies = self.rpc.batch([("eth_getTransactionCount", [a, "pending"]) for a in unknown])
+        for address, reply in zip(unknown, replies, strict=True):
+            if "result" in reply:
+                self._nonces[address] = int(reply["result"], 16)
+
+    def forget_nonces(self) -> None:
+        self._nonces.clear()
+
+    def _estimate_params(self, req: TxRequest) -> dict[str, Any]:
+        params: dict[str, Any] = {"from": req.sender.address, "data": req.data}
+        if req.to:
+            params["to"] = req.to
+        if req.value:
+            params["value"] = hex(req.value)
+        return params
+
+    def _revert_from_error(self, action: str, error: dict[str, Any]) -> TransactionReverted:
+        data = error.get("data")
+        if isinstance(data, dict):  # some nodes (Ganache) nest it
+            data = data.get("data") or data.get("result")
+        name, text = self.decoder.decode(data if isinstance(data, str) else None)
+        if name is None and not data:
+            text = str(error.get("message", "reverted"))
+        return TransactionReverted(action, text, name)
+
+    def sign(self, req: TxRequest, gas: int) -> str:
+        """Sign ``req`` with the sender's next nonce and this chain's fee caps."""
+        return self.signer.sign(
+            req.sender,
+            nonce=self._next_nonce(req.sender.address),
+            fees=self.fees(),
+            gas=gas,
+            to=req.to,
+            value=req.value,
+            data=req.data,
+        )
+
+    @staticmethod
+    def _gas_limit(estimate: int) -> int:
+        return estimate * 6 // 5 + 10_000
+
+    def send(self, req: TxRequest) -> Receipt:
+        """Estimate (a refusal is decoded and nothing is sent), sign, send, await the receipt."""
+        return self.send_many([req])[0]
+
+    def send_many(self, reqs: Sequence[TxRequest], batch_size: int = BATCH_SIZE) -> list[Receipt]:
+        """Send independent transactions in JSON-RPC batches and await every receipt.
+
+        Every transaction is estimated first (in one batch); if any would revert, none of the
+        batch is sent and the first refusal is raised, so chain state is unchanged. A
+        transaction the node refuses for its nonce (another client used the account, or a
+        replacement raced it) is estimated, signed and sent again with fresh nonces.
+        """
+        receipts: list[Receipt] = []
+        for start in range(0, len(reqs), batch_size):
+            chunk = reqs[start : start + batch_size]
+            if self._sync_send:  # Anvil orders a sender's transactions by nonce itself
+                receipts.extend(self._send_chunk(chunk))
+                continue
+            # Other nodes (a Hardhat node, for one) refuse a nonce that is not yet next: send
+            # waves holding at most one transaction per sender, in order.
+            results: list[Receipt | None] = [None] * len(chunk)
+            for wave in waves(chunk):
+                for n, receipt in zip(
+                    wave, self._send_chunk([chunk[n] for n in wave]), strict=True
+                ):
+                    results[n] = receipt
+            receipts.extend(r for r in results if r is not None)
+        return receipts
+
+    def _send_chunk(self, chunk: Sequence[TxRequest], retries: int = 2) -> list[Receipt]:
+        estimates = self.rpc.batch([("eth_estimateGas", [self._estimate_params(r)]) for r in chunk])
+        for req, reply in zip(chunk, estimates, strict=True):
+            if "error" in reply:
+                raise self._revert_from_error(req.action, reply["error"])
+        self._prefetch_nonces({req.sender.address for req in chunk})
+        raws = [
+            self.sign(req, self._gas_limit(int(reply["result"], 16)))
+            for req, reply in zip(chunk, estimates, strict=True)
+        ]
+        # On Anvil a few transactions are sent synchronously (each reply is the receipt); a large
+        # batch is sent with automine off and mined into as few blocks as the gas limit allows.
+        batch_mine = self._sync_send and len(chunk) >= BATCH_MINE_MIN
+        sync = self._sync_send and not batch_mine
+        method = "eth_sendRawTransactionSync" if sync else "eth_sendRawTransaction"
+        sent_reqs: list[TxRequest] = []
+        hashes: list[str] = []
+        ready: dict[str, dict[str, Any]] = {}
+        stale: list[int] = []  # positions refused for their nonce, to send again
+        if batch_mine:
+            self.rpc.call("evm_setAutomine", [False])
+        try:
+            sent = self.rpc.batch([(method, [raw]) for raw in raws])
+            for n, (req, raw, reply) in enumerate(zip(chunk, raws, sent, strict=True)):
+                if "error" in reply:
+                    message = str(reply["error"].get("message", reply["error"])).lower()
+                    if "already known" in message or (sync and "timeout" in message):
+                        # The node has it (or took it without confirming in time): poll for it.
+                        sent_reqs.append(req)
+                        hashes.append("0x" + keccak(to_bytes(raw)).hex())
+                        continue
+                    if retries > 0 and any(word in message for word in NONCE_ERRORS):
+                        stale.append(n)
+                        continue
+                    self.forget_nonces()
+                    raise ChainError(f"{req.action}: the node refused the transaction: {message}")
+                result = reply["result"]
+                sent_reqs.append(req)
+                if isinstance(result, dict):  # a synchronous send returns the receipt itself
+                    hashes.append(result["transactionHash"])
+                    ready[result["transactionHash"]] = result
+                else:
+                    hashes.append(result)
+        finally:
+            if batch_mine:
+                if hashes:
+                    self._mine_pending(hashes)
+                self.rpc.call("evm_setAutomine", [True])
+        results: list[Receipt | None] = [None] * len(chunk)
+        sent_at = [n for n in range(len(chunk)) if n not in stale]
+        for n, receipt in zip(sent_at, self._await_receipts(sent_reqs, hashes, ready), strict=True):
+            results[n] = receipt
+        if stale:
+            self.forget_nonces()
+            again = self._send_chunk([chunk[n] for n in stale], retries - 1)
+            for n, receipt in zip(stale, again, strict=True):
+                results[n] = receipt
+        return [r for r in results if r is not None]
+
+    def _mine_pending(self, hashes: Sequence[str]) -> None:
+        """Mine blocks until every transaction in ``hashes`` is in one (automine is off)."""
+        waiting = list(hashes)
+        for _ in range(len(hashes) + 3):
+            self.rpc.call("evm_mine")
+            found = self.receipts(waiting)
+            waiting = [h for h, r in zip(waiting, found, strict=True) if not r]
+            if not waiting:
+                return
+        raise ChainError(f"{len(waiting)} transaction(s) stayed pending (first: {waiting[0]})")
+
+    def _await_receipts(
+        self,
+        reqs: Sequence[TxRequest],
+        hashes: Sequence[str],
+        ready: dict[str, dict[str, Any]] | None = None,
+    ) -> list[Receipt]:
+        deadline = time.monotonic() + RECEIPT_TIMEOUT_S
+        found: dict[str, dict[str, Any]] = dict(ready or {})
+        delay = 0.0
+        while len(found) < len(hashes):
+            missing = [h for h in hashes if h not in found]
+            for h, raw in zip(missing, self.receipts(missing), strict=True):
+                if raw:
+                    found[h] = raw
+            if len(found) < len(hashes):
+                if time.monotonic() > deadline:
+                    raise ChainError(
+                        f"{len(hashes) - len(found)} transaction(s) not mined within "
+                        f"{RECEIPT_TIMEOUT_S:.0f} s (first: {missing[0]})"
+                    )
+                delay = min(max(delay * 2, 0.002), 0.5)
+                time.sleep(delay)
+        receipts = []
+        for req, h in zip(reqs, hashes, strict=True):
+            raw = found[h]
+            receipt = Receipt(
+                tx_hash=h,
+                block_number=int(raw["blockNumber"], 16),
+                gas_used=int(raw["gasUsed"], 16),
+                status=int(raw["status"], 16),
+                contract_address=(
+                    to_checksum_address(raw["contractAddress"])
+                    if raw.get("contractAddress")
+                    else None
+                ),
+                logs=raw.get("logs", []),
+            )
+            if receipt.status != 1:
+                raise TransactionReverted(req.action, f"reverted on chain in tx {h}")
+            receipts.append(receipt)
+        return receipts
+
+
+def _block(block: int | str) -> str:
+    return hex(block) if isinstance(block, int) else block

@@ -1,0 +1,137 @@
+"""An embedded Anvil: a local development chain on a free port, stopped when the run ends."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import requests
+
+from tokenizer.chain.accounts import DEV_MNEMONIC
+from tokenizer.errors import ChainError
+from tokenizer.workspace import Workspace
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something already listens on ``host:port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def find_anvil(workspace: Workspace | None = None) -> Path:
+    """The Anvil binary from the npm platform package, or ``anvil`` on PATH.
+
+    The npm launcher in ``node_modules/.bin`` always exits 0, so the platform binary is used.
+    """
+    ws = workspace or Workspace.current()
+    for candidate in sorted(ws.node_modules.glob("@foundry-rs/anvil-*/bin/anvil")):
+        if os.access(candidate, os.X_OK):
+            return candidate
+    on_path = shutil.which("anvil")
+    if on_path:
+        return Path(on_path)
+    raise ChainError("Anvil is not installed: run `make install` (npm ci) or put anvil on PATH")
+
+
+class AnvilNode:
+    """An Anvil process on a local port (a free one unless given), stopped when the context ends."""
+
+    def __init__(
+        self,
+        port: int | None = None,
+        state_path: Path | None = None,
+        accounts: int = 10,
+        extra_args: Sequence[str] = (),
+    ) -> None:
+        self.port = port or free_port()
+        self.state_path = state_path
+        self.accounts = accounts
+        self.extra_args = list(extra_args)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20.0) -> AnvilNode:
+        if port_in_use(self.port):
+            raise ChainError(
+                f"port {self.port} is already in use on 127.0.0.1: stop what listens there, or "
+                "choose another port with --port"
+            )
+        command = [
+            str(find_anvil()),
+            "--port",
+            str(self.port),
+            "--host",
+            "127.0.0.1",
+            "--accounts",
+            str(self.accounts),
+            "--mnemonic",
+            DEV_MNEMONIC,
+            "--silent",
+        ]
+        if self.state_path is not None:
+            # Load the file if it exists, save on exit and every second: a killed node loses
+            # at most the last second, and the next run resumes from the chain it finds.
+            self.state_path.parent.mkdir(parents=True, exist_ok=True)
+            command += ["--state", str(self.state_path), "--state-interval", "1"]
+        command += self.extra_args
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
+        deadline = time.monotonic() + timeout
+        session = requests.Session()
+        session.trust_env = False
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                err = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise ChainError(f"Anvil exited at start: {err.strip() or 'no message'}")
+            try:
+                session.post(
+                    self.url,
+                    json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []},
+                    timeout=1,
+                )
+                return self
+            except requests.RequestException:
+                time.sleep(0.05)
+        self.stop()
+        raise ChainError(f"Anvil did not answer on {self.url} within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        """Stop gracefully (SIGINT lets Anvil write its --state file), then kill if it hangs."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def kill(self) -> None:
+        """Kill abruptly (a crash, for fault tests)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> AnvilNode:
+        return self.start() if self.process is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,100 @@
+"""Hold the replayed ledger against the chain's own figures, all read at one block.
+
+Checks, to the unit:
+
+* each holder's claimable amount equals the chain's (claims are read from the events);
+* the rounding remainder ("dust") is a whole number of stablecoin units;
+* ``claimed + claimable + dust == distributed``;
+* the stablecoin the token holds equals ``claimable + dust`` (nothing lost, nothing over-paid).
+
+The logs and every call are pinned to the same block, so a busy chain cannot show a mismatch
+that is only a transaction landing between two reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from tokenizer.chain import Chain
+from tokenizer.deploy import Deal
+from tokenizer.reconcile.replay import MAGNITUDE, replay
+
+EVENTS = ("Transfer", "RevenueDistributed", "RevenueClaimed", "AccruedRevenueMoved")
+
+
+@dataclass
+class Reconciliation:
+    distributed: int = 0
+    claimed: int = 0
+    claimable: int = 0
+    dust: int = 0
+    held_by_token: int = 0
+    holders: int = 0
+    periods: int = 0
+    transfers: int = 0
+    mismatches: int = 0
+    block: int = 0  # every figure was read at this block
+    problems: list[str] = field(default_factory=list)
+
+    def problem(self, text: str) -> None:
+        self.mismatches += 1
+        self.problems.append(text)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["problems"] = self.problems[:20]
+        return data
+
+
+def reconcile(chain: Chain, deal: Deal, block: int | None = None) -> Reconciliation:
+    """Replay the token's history up to ``block`` (the latest by default) and compare."""
+    token = deal.token
+    at = chain.block_number() if block is None else block
+    by_topic = {token.interface.event(name).topic: name for name in EVENTS}
+    start = int(deal.deployment.contracts["token"]["block"])
+    events = []
+    for log in chain.logs(token.address, start, at):
+        name = by_topic.get(log["topics"][0])
+        if name is not None:
+            events.append((name, token.interface.event(name).decode(log)))
+    ledger = replay(events)
+    rec = Reconciliation(block=at)
+    for text in ledger.problems:
+        rec.problem(text)
+    rec.distributed, rec.periods, rec.transfers = (
+        ledger.distributed,
+        ledger.periods,
+        ledger.transfers,
+    )
+
+    holders = ledger.holders()
+    on_chain = chain.read_many(token, "claimable", [[h] for h in holders], block=at)
+    fractions = 0
+    for holder, chain_claimable in zip(holders, on_chain, strict=True):
+        mine, fraction = ledger.claimable(holder)
+        fractions += fraction
+        if mine != chain_claimable:
+            rec.problem(f"{holder}: mirror claimable {mine}, chain {chain_claimable}")
+        rec.claimable += chain_claimable
+        rec.claimed += ledger.claimed[holder]
+    rec.holders = sum(1 for b in ledger.balances.values() if b)
+
+    rec.dust, leftover = divmod(fractions + ledger.remainder, MAGNITUDE)
+    if leftover:
+        rec.problem("the rounding remainder is not a whole number of units")
+    if rec.claimed + rec.claimable + rec.dust != rec.distributed:
+        rec.problem(
+            f"claimed + claimable + dust = {rec.claimed + rec.claimable + rec.dust}, "
+            f"distributed = {rec.distributed}"
+        )
+    rec.held_by_token = chain.call(deal.stablecoin.functions.balanceOf(token.address), block=at)
+    if rec.held_by_token != rec.claimable + rec.dust:
+        rec.problem(
+            f"the token holds {rec.held_by_token} but owes {rec.claimable} plus {rec.dust} dust"
+        )
+    for name, mine_value in (("totalDistributed", rec.distributed), ("totalSupply", ledger.supply)):
+        chain_value = chain.call(getattr(token.functions, name)(), block=at)
+        if chain_value != mine_value:
+            rec.problem(f"{name}: chain {chain_value}, mirror {mine_value}")
+    return rec

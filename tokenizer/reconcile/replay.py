@@ -1,0 +1,92 @@
+"""Replay a token's events into every holder's entitlement, in exact integer arithmetic.
+
+Pure: it takes decoded events in chain order and knows nothing of the chain. It does not use
+the token's accumulator; it recomputes, for each holder, the sum over periods of ``balance at
+the period x revenue per share of the period`` (magnified by 2^128, as the token does), and
+follows claims and wallet recoveries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from tokenizer.units import ZERO_ADDRESS
+
+MAGNITUDE = 2**128
+
+
+@dataclass
+class Ledger:
+    """What the events say: balances, magnified earnings, claims, supply and the remainder."""
+
+    balances: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    earned: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    claimed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    supply: int = 0
+    remainder: int = 0
+    distributed: int = 0
+    periods: int = 0
+    transfers: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def transfer(self, sender: str, receiver: str, value: int) -> None:
+        if sender.lower() != ZERO_ADDRESS:
+            self.balances[sender] -= value
+        else:
+            self.supply += value
+        if receiver.lower() != ZERO_ADDRESS:
+            self.balances[receiver] += value
+        else:
+            self.supply -= value
+        self.transfers += 1
+
+    def distribute(self, period: int, amount: int, delta_event: int, remainder_event: int) -> None:
+        delta, self.remainder = divmod(amount * MAGNITUDE + self.remainder, self.supply)
+        if (delta, self.remainder) != (delta_event, remainder_event):
+            self.problems.append(f"period {period}: per-share increase differs from the mirror")
+        for holder, balance in self.balances.items():
+            if balance:
+                self.earned[holder] += balance * delta
+        self.distributed += amount
+        self.periods += 1
+
+    def claim(self, holder: str, amount: int) -> None:
+        self.claimed[holder] += amount
+
+    def move(self, lost: str, new: str, whole_units: int) -> None:
+        """A wallet recovery: all of the lost wallet's unclaimed revenue changes wallet."""
+        moved = self.earned[lost] - self.claimed[lost] * MAGNITUDE
+        if moved // MAGNITUDE != whole_units:
+            self.problems.append(f"recovery {lost} -> {new}: moved amount differs from the mirror")
+        self.earned[lost] -= moved
+        self.earned[new] += moved
+
+    def holders(self) -> list[str]:
+        """Every wallet that holds, earned or claimed, sorted."""
+        return sorted(
+            set(self.earned) | set(self.claimed) | {h for h, b in self.balances.items() if b}
+        )
+
+    def claimable(self, holder: str) -> tuple[int, int]:
+        """(whole units the holder may claim now, the magnified fraction left over)."""
+        whole, fraction = divmod(self.earned[holder], MAGNITUDE)
+        return whole - self.claimed[holder], fraction
+
+
+def replay(events: list[tuple[str, dict[str, Any]]]) -> Ledger:
+    """Fold ``(event name, fields)`` pairs, in chain order, into a :class:`Ledger`."""
+    ledger = Ledger()
+    for name, f in events:
+        if name == "Transfer":
+            ledger.transfer(f["from"], f["to"], f["value"])
+        elif name == "RevenueDistributed":
+            ledger.distribute(
+                f["periodId"], f["amount"], f["magnifiedPerShareDelta"], f["magnifiedRemainder"]
+            )
+        elif name == "RevenueClaimed":
+            ledger.claim(f["holder"], f["amount"])
+        elif name == "AccruedRevenueMoved":
+            ledger.move(f["from"], f["to"], f["claimable"])
+    return ledger
