@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SEED
+from tests.conftest import SEED, UNIT, TokenSetup, wallet
 from tokenizer.access import ACTORS, CONTRACTS, TABLE, Entry, markdown_table, may_call
 from tokenizer.chain import Chain
 from tokenizer.deploy import Deal, deploy_deal
@@ -126,3 +126,21 @@ def test_every_state_changing_function_of_the_deal_is_in_the_table(
 
 def test_the_readme_shows_the_table_the_tests_use() -> None:
     assert markdown_table() in (ROOT / "README.md").read_text()
+
+
+def test_the_market_note_holds_an_offer_leaves_the_tokens_with_the_seller(
+    setup: TokenSetup,
+) -> None:
+    (entry,) = [e for e in TABLE if e.contract == "DvPMarket" and e.function.startswith("offer(")]
+    assert "no escrow" in entry.note and "seller keeps the tokens" in entry.note
+    c, seller = setup.chain, wallet("roles-table-seller")
+    setup.verify(seller)
+    setup.mint(seller, 100 * UNIT)
+    token: Any = setup.token
+    stablecoin: Any = setup.stablecoin
+    deployed = c.deploy("DvPMarket", [token.address, stablecoin.address], setup.admin)
+    market = c.contract("DvPMarket", deployed.contract_address or "")
+    c.send(c.tx(seller, token, "approve", market.address, 100 * UNIT))
+    c.send(c.tx(seller, market, "offer", 100 * UNIT, 105 * 10**6))
+    assert c.call(token.functions.balanceOf(seller.address)) == 100 * UNIT
+    assert c.call(token.functions.balanceOf(market.address)) == 0

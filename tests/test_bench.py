@@ -5,24 +5,23 @@ No timing is asserted (machines differ); gas and structure are deterministic eno
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tokenizer import bench
+from tokenizer.bench import FULL, QUICK
+from tokenizer.cli import main
+from tokenizer.cli.bench import QUICK_HELP
 
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("bench-out")
-    parser = argparse.ArgumentParser()
-    bench.add_arguments(parser)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("RWA_OUT_DIR", str(out))
-        assert bench.run(parser.parse_args(["--quick"])) == 0
+        assert main(["bench", "--quick"]) == 0
     path = out / "bench.json"
     assert path.is_file()
     doc: dict[str, Any] = json.loads(Path(path).read_text())
@@ -48,8 +47,8 @@ def test_bench_json_has_the_keys(result: dict[str, Any]) -> None:
     assert set(gas["push_distribution"]) == {"100", "300"}
     assert {"onboard_tx_per_s_sequential", "onboard_tx_per_s_batched"} <= set(result["throughput"])
     for key in (
-        "simulate_1000x240",
-        "montecarlo_10000x240",
+        "simulate_100x24",
+        "montecarlo_1000x240",
         "montecarlo_python_per_path",
         "compile_cold",
         "compile_cached",
@@ -60,6 +59,50 @@ def test_bench_json_has_the_keys(result: dict[str, Any]) -> None:
         assert isinstance(goal["met"], bool)
     assert result["quick"] is True
     assert result["sizes"]["holders"] == [10, 100, 1000]
+
+
+def test_quick_timing_keys_are_named_after_the_sizes_that_ran(result: dict[str, Any]) -> None:
+    sizes = result["sizes"]
+    assert (sizes["sim_investors"], sizes["sim_periods"]) == (100, 24)
+    assert (sizes["mc_paths"], sizes["mc_periods"]) == (1000, 240)
+    assert set(result["seconds"]) == {
+        "simulate_100x24",
+        "montecarlo_1000x240",
+        "montecarlo_python_per_path",
+        "compile_cold",
+        "compile_cached",
+    }
+    assert result["seconds"]["simulate_100x24"] == result["simulation"]["seconds"]
+    assert result["seconds"]["montecarlo_1000x240"] == result["montecarlo"]["montecarlo"]
+
+
+def test_the_full_run_keeps_its_timing_key_names() -> None:
+    assert FULL.simulation_key == "simulate_1000x240"
+    assert FULL.montecarlo_key == "montecarlo_10000x240"
+    assert QUICK.simulation_key == "simulate_100x24"
+
+
+def test_bench_help_states_the_quick_sizes_that_run() -> None:
+    q = QUICK
+    assert f"holders {'/'.join(map(str, q.holders))}" in QUICK_HELP
+    assert f"push {q.push[0]}/{q.push[1]}" in QUICK_HELP
+    assert f"simulation {q.sim_investors}x{q.sim_periods}" in QUICK_HELP
+    assert f"Monte Carlo {q.mc_paths}x{q.mc_periods}" in QUICK_HELP
+
+
+def test_bench_refuses_an_unwritable_out_before_measuring(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code = main(["bench", "--quick", "--out", str(blocker / "sub" / "bench.json")])
+    captured = capsys.readouterr()
+    assert code != 0
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: --out "), captured.err
+    assert "cannot write there" in lines[0]
+    assert "Benchmarking" not in captured.err
 
 
 def test_distribute_gas_is_flat(result: dict[str, Any]) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
+import socket
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -78,6 +82,29 @@ def test_a_missing_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
         main([])
     assert exited.value.code == 2
     assert "usage: rwa" in capsys.readouterr().err
+
+
+HEAVY_MODULES = ("web3", "numpy", "tokenizer.bench", "tokenizer.chain", "eth_account")
+
+
+def test_help_of_rwa_and_of_every_command_imports_neither_web3_numpy_nor_the_bench() -> None:
+    script = textwrap.dedent(
+        f"""
+        import contextlib, io, json, sys
+        from tokenizer.cli import main
+        for argv in [["--help"], *([c, "--help"] for c in {[*COMMANDS, "roles", "bench"]!r})]:
+            with contextlib.redirect_stdout(io.StringIO()):
+                try:
+                    main(argv)
+                except SystemExit as exited:
+                    assert exited.code == 0, argv
+        print(json.dumps([m for m in {list(HEAVY_MODULES)!r} if m in sys.modules]))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert json.loads(done.stdout) == [], done.stdout
 
 
 def test_validate_accepts_the_seed_and_summarises_it(capsys: pytest.CaptureFixture[str]) -> None:
@@ -161,6 +188,101 @@ def test_simulate_refuses_a_negative_investor_count(capsys: pytest.CaptureFixtur
     code, _, err = rwa(capsys, "simulate", SEED, "--investors", "-3", "--rpc-url", DEAD_NODE)
     assert code != 0
     assert_one_error_line(err, "--investors", "-3")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "fragment"),
+    [
+        ("--seed", "-1", "0 or more, got -1"),
+        ("--seed", "one", "0 or more, got 'one'"),
+        ("--investors", "0", "positive whole number, got 0"),
+        ("--periods", "2.5", "positive whole number, got '2.5'"),
+    ],
+)
+def test_a_bad_run_size_or_seed_is_refused_at_parse_time_before_anything_is_sent(
+    capsys: pytest.CaptureFixture[str],
+    anvil: AnvilNode,
+    chain: Chain,
+    tmp_path: Path,
+    option: str,
+    value: str,
+    fragment: str,
+) -> None:
+    block = chain.block_number()
+    code, out, err = rwa(
+        capsys, "simulate", SEED, option, value, "--rpc-url", anvil.url, "--out", tmp_path / "r"
+    )
+    assert code == 2
+    assert out == ""
+    assert_one_error_line(err, option, fragment)
+    assert chain.block_number() == block
+    assert not (tmp_path / "deployments").exists()
+    assert not (tmp_path / "r").exists()
+
+
+def test_demo_refuses_a_negative_seed_before_starting_its_anvil(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    started = time.perf_counter()
+    code, out, err = rwa(capsys, "demo", "--seed", "-1")
+    assert code == 2
+    assert out == ""
+    assert_one_error_line(err, "--seed", "-1")
+    assert time.perf_counter() - started < 1
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["simulate", "demo"])
+def test_an_out_folder_that_cannot_be_written_is_refused_before_deploying(
+    capsys: pytest.CaptureFixture[str], anvil: AnvilNode, chain: Chain, tmp_path: Path,
+    command: str,
+) -> None:  # fmt: skip
+    blocker = tmp_path / "a-file"
+    blocker.write_text("a file where the report folder's parent should be")
+    out_dir = blocker / "report"
+    extra = ["--rpc-url", anvil.url] if command == "simulate" else []
+    block = chain.block_number()
+    started = time.perf_counter()
+    code, out, err = rwa(
+        capsys, command, SEED, "--periods", "6", "--investors", "20", "--out", out_dir, *extra,
+        "--json",
+    )  # fmt: skip
+    assert code == 1
+    assert out == ""
+    assert_one_error_line(err, f"--out {out_dir}", "cannot write there")
+    assert chain.block_number() == block
+    assert not (tmp_path / "deployments").exists()
+    assert time.perf_counter() - started < 5  # refused before an embedded Anvil ran a deal
+
+
+def test_node_on_a_port_another_anvil_listens_on_fails_with_one_line_naming_the_port(
+    capsys: pytest.CaptureFixture[str], anvil: AnvilNode, chain: Chain
+) -> None:
+    code, out, err = rwa(capsys, "node", "--port", str(anvil.port))
+    assert code != 0
+    assert "listening" not in out
+    assert_one_error_line(err, f"port {anvil.port}", "already in use")
+    assert chain.block_number() >= 0  # the node that holds the port is untouched
+
+
+def test_node_on_a_port_any_program_holds_fails_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        code, out, err = rwa(capsys, "node", "--port", str(port))
+    assert code != 0
+    assert out == ""
+    assert_one_error_line(err, f"port {port}", "--port")
+
+
+def test_node_refuses_a_port_number_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = rwa(capsys, "node", "--port", "70000")
+    assert code == 2
+    assert out == ""
+    assert_one_error_line(err, "--port", "65535", "70000")
 
 
 @pytest.mark.parametrize("command", ["deploy", "simulate"])

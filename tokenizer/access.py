@@ -105,7 +105,12 @@ TABLE: tuple[Entry, ...] = tuple(
     + _entries(OFFERING, (ANYONE,), "refund()", note="buyers, after a failed sale")
     + _entries(OFFERING, (ADMIN,), "finalize()", *ROLE_ADMIN_FUNCTIONS)
     + _entries(OFFERING, (ANYONE,), SELF_ONLY, note="only one's own roles")
-    + _entries(MARKET, (ANYONE,), "offer(uint128,uint128)", note="sellers escrow their tokens")
+    + _entries(
+        MARKET,
+        (ANYONE,),
+        "offer(uint128,uint128)",
+        note="no escrow: the seller keeps the tokens until the offer is taken",
+    )
     + _entries(MARKET, (ANYONE,), "take(uint256)", note="settles both legs or neither")
     + _entries(MARKET, (ANYONE,), "cancel(uint256)", note="only the offer's seller")
     + _entries(

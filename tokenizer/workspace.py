@@ -78,19 +78,21 @@ class Workspace:
         return self.out / deal
 
     @staticmethod
-    def ensure_writable(folder: Path) -> None:
-        """Create ``folder`` and check that a file can be written in it, or fail in one line."""
+    def ensure_writable(folder: Path, option: str = "the report folder") -> None:
+        """Create ``folder`` if needed and prove a file can be written in it, or refuse in one
+        line (``option`` names where the folder came from, e.g. ``--out``)."""
+        import tempfile
+
         from tokenizer.errors import TokenizerError
 
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            probe = folder / ".rwa-write-check"
-            probe.write_text("")
-            probe.unlink()
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".rwa-write-check-"):
+                pass
         except OSError as exc:
+            reason = exc.strerror or str(exc)
             raise TokenizerError(
-                f"cannot write the reports to {folder}: {exc.strerror or exc}; choose another "
-                "folder with --out"
+                f"{option} {folder}: cannot write there ({reason}); nothing was run"
             ) from None
 
     def relative(self, path: Path) -> str:

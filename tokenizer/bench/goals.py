@@ -1,0 +1,49 @@
+"""The bench's goals: each a threshold on one measured figure, with whether it is met."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tokenizer.bench.sizes import Sizes
+
+
+def goal(text: str, value: Any, met: bool) -> dict[str, Any]:
+    """One goal as bench.json records it."""
+    return {"goal": text, "value": value, "met": bool(met)}
+
+
+def evaluate(
+    sizes: Sizes,
+    gas: dict[str, Any],
+    throughput: dict[str, Any],
+    simulation: dict[str, Any],
+    montecarlo: dict[str, Any],
+    compile_times: dict[str, float],
+) -> dict[str, dict[str, Any]]:
+    """Every goal against the run's figures, by name."""
+    smallest, biggest = min(sizes.holders), max(sizes.holders)
+    hi = gas["distribute"][str(biggest)]
+    spread = gas["distribute_spread"]
+    claim = gas["claim"]
+    ratio_transfer = gas["transfer_compliant"] / gas["transfer_plain_erc20"]
+    batched = throughput["onboard_tx_per_s_batched"]
+    sim_s, mc_s = simulation["seconds"], montecarlo["montecarlo"]
+    cached = compile_times["compile_cached"]
+    return {
+        "distribute_gas": goal("<= 70,000 gas (steady state)", hi, hi <= 70_000),
+        "distribute_flat": goal(
+            f"within 1 % from {smallest} to {biggest} holders",
+            round(spread * 100, 3),
+            spread <= 0.01,
+        ),
+        "claim_gas": goal("<= 50,000 gas (second claim)", claim, claim <= 50_000),
+        "transfer_ratio": goal("<= 2x plain ERC-20", round(ratio_transfer, 3), ratio_transfer <= 2),
+        "batched_onboarding": goal(">= 800 tx/s", round(batched, 1), batched >= 800),
+        "simulate": goal(
+            f"<= 30 s ({sizes.sim_investors}x{sizes.sim_periods})", round(sim_s, 2), sim_s <= 30
+        ),
+        "montecarlo": goal(
+            f"<= 1 s ({sizes.mc_paths}x{sizes.mc_periods})", round(mc_s, 3), mc_s <= 1
+        ),
+        "compile_cached": goal("<= 0.3 s", round(cached, 3), cached <= 0.3),
+    }

@@ -1,0 +1,195 @@
+"""The bench.json document as the table ``rwa bench`` prints: figure, value, goal, baseline."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+Row = tuple[str, str, str, str]
+HEAD: Row = ("figure", "value", "goal", "ratio / baseline")
+
+
+def _n(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.3f}" if value < 100 else f"{value:,.0f}"
+    return str(value)
+
+
+def _goal(goals: dict[str, Any], name: str) -> str:
+    g = goals[name]
+    return f"{g['goal']} [{'met' if g['met'] else 'MISSED'}]"
+
+
+def _distribute_rows(gas: dict[str, Any], goals: dict[str, Any]) -> list[Row]:
+    biggest = str(max(map(int, gas["distribute"])))
+    rows: list[Row] = [
+        (
+            f"distribute gas, {int(n):,} holders (steady)",
+            _n(value),
+            _goal(goals, "distribute_gas") if n == biggest else "",
+            "",
+        )
+        for n, value in gas["distribute"].items()
+    ]
+    rows.append(
+        (
+            "distribute spread across holder counts",
+            f"{gas['distribute_spread']:.4%}",
+            _goal(goals, "distribute_flat"),
+            "",
+        )
+    )
+    rows.append(("distribute gas, first period", _n(gas["distribute_first"]), "", ""))
+    return rows
+
+
+def _holder_rows(gas: dict[str, Any], goals: dict[str, Any]) -> list[Row]:
+    plain = gas["transfer_plain_erc20"]
+    return [
+        (
+            "claim gas, second claim",
+            _n(gas["claim"]),
+            _goal(goals, "claim_gas"),
+            f"first claim {_n(gas['claim_first'])}",
+        ),
+        (
+            "transfer gas, every compliance rule on (repeat)",
+            _n(gas["transfer_compliant"]),
+            _goal(goals, "transfer_ratio"),
+            f"{gas['transfer_compliant'] / plain:.2f}x plain {_n(plain)}",
+        ),
+        (
+            "transfer gas, every compliance rule on (first after revenue)",
+            _n(gas["transfer_compliant_first"]),
+            "",
+            f"{gas['transfer_compliant_first'] / plain:.2f}x plain",
+        ),
+    ]
+
+
+def _onboarding_rows(gas: dict[str, Any]) -> list[Row]:
+    return [
+        ("registration gas, single", _n(gas["onboard_register_single"]), "", ""),
+        (
+            "registration gas per investor, batch of 100",
+            _n(gas["onboard_register_per_investor_batch100"]),
+            "",
+            "",
+        ),
+        (
+            "mint gas per investor (issuance)",
+            _n(gas["onboard_mint"]),
+            "",
+            f"first mint {_n(gas['onboard_mint_first'])}",
+        ),
+        (
+            "purchase gas in the sale (buy, a later buyer)",
+            _n(gas["onboard_purchase"]),
+            "",
+            f"sale's first buyer {_n(gas['onboard_purchase_first_buyer'])}; "
+            f"approve {_n(gas['onboard_approve'])}",
+        ),
+        (
+            "onboarding gas per investor (batched KYC + approve + buy)",
+            _n(gas["onboard_per_investor_batched"]),
+            "",
+            "",
+        ),
+    ]
+
+
+def _push_rows(gas: dict[str, Any]) -> list[Row]:
+    hi_dist = gas["distribute"][str(max(map(int, gas["distribute"])))]
+    rows: list[Row] = [
+        (
+            f"push distribution gas, {int(n):,} holders (repeat)",
+            _n(value),
+            "",
+            f"{value / hi_dist:,.0f}x distribute; first {_n(gas['push_distribution_first'][n])}",
+        )
+        for n, value in gas["push_distribution"].items()
+    ]
+    rows.append(
+        (
+            "push: holders that fit in 30 M gas (linear extrapolation)",
+            _n(gas["push_max_holders_30m"]),
+            "",
+            f"first-time payout: {_n(gas['push_max_holders_30m_first'])}",
+        )
+    )
+    return rows
+
+
+def _speed_rows(doc: dict[str, Any]) -> list[Row]:
+    tp, sec, goals = doc["throughput"], doc["seconds"], doc["goals"]
+    sim, mc = doc["simulation"], doc["montecarlo"]
+    return [
+        (
+            f"onboarding txs, one at a time ({tp['transactions']} txs)",
+            f"{tp['onboard_tx_per_s_sequential']:,.0f} tx/s",
+            "",
+            "",
+        ),
+        (
+            "onboarding txs, send_many batched",
+            f"{tp['onboard_tx_per_s_batched']:,.0f} tx/s",
+            _goal(goals, "batched_onboarding"),
+            f"{tp['batched_over_sequential']:.1f}x sequential",
+        ),
+        (
+            f"simulation {sim['investors']:,} investors x {sim['periods']} periods",
+            f"{sim['seconds']:.2f} s",
+            _goal(goals, "simulate"),
+            f"{sim['buyers']} buyers, mismatches {sim['mismatches']}",
+        ),
+        (
+            f"Monte Carlo {mc['paths']:,} x {mc['periods']} (vectorised)",
+            f"{mc['montecarlo']:.3f} s",
+            _goal(goals, "montecarlo"),
+            f"{mc['python_over_vectorised']:,.0f}x faster than plain Python",
+        ),
+        (
+            f"Monte Carlo plain Python, per path ({mc['reference_paths']} paths)",
+            f"{sec['montecarlo_python_per_path'] * 1000:.1f} ms",
+            "",
+            "",
+        ),
+        ("compile, cold (force)", f"{sec['compile_cold']:.2f} s", "", ""),
+        (
+            "compile, cached",
+            f"{sec['compile_cached'] * 1000:.1f} ms",
+            _goal(goals, "compile_cached"),
+            "",
+        ),
+    ]
+
+
+def _layout(rows: list[Row]) -> list[str]:
+    """Columns padded to their widest cell; the header keeps its padding, rows are stripped."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEAD)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(HEAD, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    return lines
+
+
+def table(doc: dict[str, Any]) -> str:
+    gas, goals = doc["gas"], doc["goals"]
+    rows = [
+        *_distribute_rows(gas, goals),
+        *_holder_rows(gas, goals),
+        *_onboarding_rows(gas),
+        *_push_rows(gas),
+        *_speed_rows(doc),
+    ]
+    lines = _layout(rows)
+    met = sum(1 for g in goals.values() if g["met"])
+    lines.append("")
+    lines.append(f"Goals met: {met} of {len(goals)}. Sizes: {json.dumps(doc['sizes'])}")
+    lines.append("Steady state: " + doc["steady_state"] + ".")
+    return "\n".join(lines)

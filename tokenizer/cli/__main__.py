@@ -1,0 +1,7 @@
+"""``python -m tokenizer.cli``."""
+
+import sys
+
+from tokenizer.cli import main
+
+sys.exit(main())

@@ -1,0 +1,88 @@
+"""``rwa node``, and opening the chain a command talks to (``--rpc-url`` or an embedded Anvil)."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import socket
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tokenizer.cli.options import port_number
+from tokenizer.errors import ChainError, TokenizerError
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from tokenizer.chain import Chain
+
+HOST = "127.0.0.1"  # where the embedded Anvil listens
+
+
+def add_node(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("node", help="run a local Anvil in the foreground (Ctrl-C stops it)")
+    p.add_argument("--port", type=port_number("--port"), default=8545, help="port (default 8545)")
+    p.add_argument("--state", type=Path, help="load and save the chain state in this file")
+    p.set_defaults(handler=cmd_node)
+
+
+def ensure_port_free(port: int) -> None:
+    """Refuse in one line if something already listens on ``port`` of the local host."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As a server would: a port left in TIME_WAIT by a stopped node counts as free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ChainError(
+                    f"port {port} is already in use on {HOST}: another node or program listens "
+                    "there; stop it or choose another with --port"
+                ) from None
+            raise ChainError(f"cannot listen on port {port} of {HOST}: {exc.strerror}") from None
+
+
+def cmd_node(args: argparse.Namespace) -> int:
+    from tokenizer.chain import AnvilNode
+
+    ensure_port_free(args.port)
+    node = AnvilNode(port=args.port, state_path=args.state)
+    node.start()
+    print(f"Anvil is listening on {node.url} (chain id 31337). Ctrl-C stops it.", flush=True)
+    try:
+        while node.process is not None and node.process.poll() is None:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        node.stop()
+    # Anvil stopped by itself: a crash, or another program took the port after the check.
+    process = node.process
+    code = process.returncode if process is not None else None
+    if process is not None and code:
+        message = process.stderr.read().decode().strip() if process.stderr else ""
+        first = message.splitlines()[0] if message else "no message"
+        raise ChainError(f"Anvil on port {args.port} stopped with exit code {code}: {first}")
+    return 0
+
+
+def open_chain_for(args: argparse.Namespace) -> AbstractContextManager[Chain]:
+    """The chain the command's options name: ``--rpc-url``, or an embedded Anvil."""
+    from tokenizer.chain import open_chain
+    from tokenizer.compiler import compile_contracts
+
+    rpc_url = getattr(args, "rpc_url", None)
+    state = getattr(args, "state", None)
+    if state is not None and rpc_url is not None:
+        raise TokenizerError(
+            "--state is for the embedded Anvil: leave out --rpc-url, or use "
+            "`rwa node --state FILE` and point --rpc-url at it"
+        )
+    return open_chain(
+        compile_contracts(),
+        rpc_url=rpc_url,
+        keystore=getattr(args, "keystore", None),
+        expected_chain_id=getattr(args, "chain_id", None),
+        state_path=state,
+    )

@@ -1,0 +1,219 @@
+"""The commands about one deal: validate, deploy, simulate, check-transfer, demo.
+
+Each handler imports what it needs when it runs, so that building the parser stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tokenizer.cli.chain import open_chain_for
+from tokenizer.cli.options import chain_options, simulation_options
+from tokenizer.cli.output import print_json, progress
+from tokenizer.errors import TokenizerError
+
+if TYPE_CHECKING:
+    from tokenizer.spec import DealSpec
+
+DEFAULT_SPEC = Path("seeds") / "xiaoping_island.yaml"
+ZERO_ADDRESS = "0x" + "0" * 40  # as tokenizer.units has it; units imports eth_utils
+EXIT_REFUSED = 3  # check-transfer: the rules refuse the transfer
+
+
+def _spec_argument(parser: argparse.ArgumentParser, help: str = "deal spec (YAML)") -> None:
+    parser.add_argument("spec", type=Path, help=help)
+
+
+def add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("validate", help="check a deal spec and print a summary")
+    _spec_argument(p)
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(handler=cmd_validate)
+
+
+def add_deploy(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("deploy", help="deploy a deal's contracts (reuses a recorded deployment)")
+    _spec_argument(p)
+    p.add_argument("--json", action="store_true", help="print the deployment record as JSON")
+    chain_options(p)
+    p.set_defaults(handler=cmd_deploy)
+
+
+def add_simulate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "simulate",
+        help="deploy, onboard investors, sell, distribute every period, claim, reconcile, report",
+    )
+    _spec_argument(p)
+    simulation_options(p)
+    chain_options(p)
+    p.set_defaults(handler=cmd_simulate)
+
+
+def add_check_transfer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "check-transfer",
+        help="would a transfer pass the deal's compliance rules, and if not, which rule stops it",
+    )
+    _spec_argument(p, "deal spec (YAML) of a deployed deal")
+    p.add_argument(
+        "sender", metavar="FROM", help=f"sender address ({ZERO_ADDRESS} asks for a mint)"
+    )
+    p.add_argument("receiver", metavar="TO", help="receiver address")
+    p.add_argument("amount", metavar="AMOUNT", help='whole tokens, decimals allowed ("12.5")')
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    chain_options(p)
+    p.set_defaults(handler=cmd_check_transfer)
+
+
+def add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("demo", help="the Xiaoping Island story on an embedded Anvil")
+    p.add_argument("spec", type=Path, nargs="?", default=None, help=f"default {DEFAULT_SPEC}")
+    simulation_options(p)
+    p.set_defaults(handler=cmd_demo)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from tokenizer.reports.format import fmt_units
+    from tokenizer.spec import load_spec
+
+    spec = load_spec(args.spec)
+    s, dec = spec.settlement.symbol, spec.settlement.decimals
+    summary = {
+        "id": spec.id,
+        "name": spec.name,
+        "periods": spec.periods,
+        "supply": spec.token.supply,
+        "price": spec.offering.price,
+        "hard_cap": spec.offering.hard_cap,
+        "investors": spec.investors.count,
+    }
+    if args.json:
+        print_json(summary)
+    else:
+        print(
+            f"{spec.path.name}: {spec.name} is valid: {spec.token.term_years} years in "
+            f"{spec.periods} periods, price {fmt_units(spec.offering.price, dec, s, 4)}, hard cap "
+            f"{fmt_units(spec.offering.hard_cap, dec, s)}, {spec.investors.count} investors."
+        )
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from tokenizer.deploy import deploy_deal
+    from tokenizer.spec import load_spec
+    from tokenizer.workspace import Workspace
+
+    spec = load_spec(args.spec)
+    quiet = args.json
+    with open_chain_for(args) as chain:
+        if chain.node is not None and not quiet:
+            print("No --rpc-url: deploying to an embedded Anvil that stops when this command ends.")
+        deal = deploy_deal(
+            chain,
+            spec,
+            on_step=None
+            if quiet
+            else lambda step, reused: print(("reused " if reused else "") + step, flush=True),
+        )
+        if args.json:
+            print(deal.deployment.record_file.read_text())
+        else:
+            print(f"Deployment record: {Workspace.current().relative(deal.deployment.record_file)}")
+    return 0
+
+
+def _report_folder(args: argparse.Namespace, spec: DealSpec) -> Path:
+    """Where the run's reports go, proven writable before anything starts."""
+    from tokenizer.workspace import Workspace
+
+    folder: Path = args.out or Workspace.current().report_dir(spec.id)
+    Workspace.ensure_writable(folder, "--out" if args.out else "the report folder")
+    return folder
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from tokenizer.simulation.pipeline import RunSettings, run_deal
+    from tokenizer.spec import load_spec
+    from tokenizer.workspace import Workspace
+
+    spec = load_spec(args.spec or Workspace.current().root / DEFAULT_SPEC)
+    # --periods, --investors and --seed were checked by their argument types.
+    if args.periods is not None and args.periods > spec.periods:
+        raise TokenizerError(
+            f"--periods {args.periods} is longer than the term ({spec.periods} periods)"
+        )
+    settings = RunSettings(
+        investors=args.investors,
+        periods=args.periods,
+        seed=args.seed,
+        out_dir=_report_folder(args, spec),
+        quiet=args.json,
+    )
+    with open_chain_for(args) as chain:
+        report = run_deal(chain, spec, settings, progress(args.json))
+    if args.json:
+        print_json(report.to_dict())
+    return 1 if report.reconciliation.mismatches else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if not args.json:
+        import textwrap
+
+        from tokenizer.spec import load_spec
+        from tokenizer.workspace import Workspace
+
+        spec = load_spec(args.spec or Workspace.current().root / DEFAULT_SPEC)
+        print(spec.name, flush=True)
+        print(textwrap.fill(" ".join(spec.summary.split()), width=96), flush=True)
+        print("Running the whole deal on an embedded Anvil...\n", flush=True)
+    args.rpc_url = None
+    return cmd_simulate(args)
+
+
+def _address(text: str, name: str) -> str:
+    from eth_utils.address import is_address, to_checksum_address
+
+    if not is_address(text):
+        raise TokenizerError(f"{name}: not an address: {text!r} (0x and 40 hex digits)")
+    return str(to_checksum_address(text))
+
+
+def cmd_check_transfer(args: argparse.Namespace) -> int:
+    from tokenizer.compliance.check import check_transfer
+    from tokenizer.deploy import recorded_deal
+    from tokenizer.spec import load_spec, parse_amount
+
+    spec = load_spec(args.spec)
+    sender, receiver = _address(args.sender, "FROM"), _address(args.receiver, "TO")
+    try:
+        amount = parse_amount(args.amount, spec.token.decimals, "the token")
+    except ValueError as exc:
+        raise TokenizerError(f"AMOUNT: {exc}") from None
+    with open_chain_for(args) as chain:
+        deal = recorded_deal(chain, spec)
+        verdict = check_transfer(chain, deal.token, sender, receiver, amount)
+    what = "a mint" if sender == ZERO_ADDRESS else "a transfer"
+    tokens = f"{args.amount} {spec.token.symbol}"
+    if args.json:
+        answer = {
+            "deal": spec.id,
+            "token": deal.token.address,
+            "from": sender,
+            "to": receiver,
+            "amount": amount,
+            **verdict.as_dict(),
+        }
+        print_json(answer)
+    elif verdict.allowed:
+        print(f"allowed: {what} of {tokens} from {sender} to {receiver} passes every rule.")
+    else:
+        rule = f"the {verdict.rule} rule" if verdict.rule else "the token"
+        print(
+            f"refused by {rule}: {what} of {tokens} from {sender} to {receiver}: "
+            f"{verdict.explanation}"
+        )
+    return 0 if verdict.allowed else EXIT_REFUSED
