@@ -2,7 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {IIdentityRegistry} from "./IIdentityRegistry.sol";
+import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {AgentRole, ISharedErrors} from "../common/Shared.sol";
 
 /**
  * @title IdentityRegistry
@@ -12,10 +13,7 @@ import {IIdentityRegistry} from "./IIdentityRegistry.sol";
  * Investor class: 0 retail, 1 professional, 2 accredited, 3 institutional. The agent registers,
  * updates, removes (one by one or in batches) and recovers identities.
  */
-contract IdentityRegistry is AccessControl, IIdentityRegistry {
-    /// @notice Role allowed to register, update and remove investors.
-    bytes32 public constant AGENT_ROLE = keccak256("AGENT_ROLE");
-
+contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityRegistry {
     /// @notice Highest valid investor class (institutional).
     uint8 public constant MAX_INVESTOR_CLASS = 3;
 
@@ -54,8 +52,6 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
     error InvalidInvestorClass(uint8 investorClass);
     /// @dev The country code is 0 or above {MAX_COUNTRY}.
     error InvalidCountry(uint16 country);
-    /// @dev The arrays of a batch call have different lengths.
-    error LengthMismatch(uint256 expected, uint256 given);
 
     /**
      * @notice Deploys the registry.
@@ -197,9 +193,8 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
     }
 
     /**
-     * @notice Whether `wallet` is registered and its KYC has not expired.
-     * @param wallet The wallet to check.
-     * @return True if registered and `kycExpiry > block.timestamp`.
+     * @inheritdoc IIdentityRegistry
+     * @dev True if registered and `kycExpiry > block.timestamp`.
      */
     function isVerified(address wallet) external view override returns (bool) {
         Identity storage id = _identities[wallet];
@@ -207,12 +202,8 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
     }
 
     /**
-     * @notice Country, investor class and KYC expiry of `wallet`, in one call (all zero if the
-     * wallet is not registered). What a token reads on every transfer.
-     * @param wallet The wallet to look up.
-     * @return country ISO 3166-1 numeric country code.
-     * @return investorClass 0 retail, 1 professional, 2 accredited, 3 institutional.
-     * @return kycExpiry Unix time at which the KYC check expires.
+     * @inheritdoc IIdentityRegistry
+     * @dev What a token reads on every transfer: one storage slot.
      */
     function investorOf(address wallet)
         external

@@ -6,6 +6,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {RevenueShareToken} from "../token/RevenueShareToken.sol";
+import {IPrimaryOffering} from "../interfaces/IPrimaryOffering.sol";
 
 /**
  * @title PrimaryOffering
@@ -14,26 +15,8 @@ import {RevenueShareToken} from "../token/RevenueShareToken.sol";
  * can get a full refund.
  * @dev The offering needs the token's AGENT_ROLE to mint and burn. Tokens are minted at purchase.
  */
-contract PrimaryOffering is AccessControl, ReentrancyGuard {
+contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
     using SafeERC20 for IERC20;
-
-    /// @notice Sale terms. Amounts are in payment-token units; `price` is per whole token (1e18).
-    struct Terms {
-        uint256 price;
-        uint64 start;
-        uint64 end;
-        uint256 softCap;
-        uint256 hardCap;
-        uint256 minPurchase;
-        uint256 maxPurchase;
-    }
-
-    /// @notice Sale state.
-    enum Status {
-        Active,
-        Succeeded,
-        Failed
-    }
 
     uint256 private constant ONE_TOKEN = 1e18;
 
@@ -58,49 +41,6 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard {
     mapping(address buyer => uint256) public paidOf;
     /// @notice Tokens bought by a buyer (zeroed on refund).
     mapping(address buyer => uint256) public tokensOf;
-
-    /// @notice Emitted for every purchase.
-    event TokensPurchased(address indexed buyer, uint256 payment, uint256 tokens);
-    /// @notice Emitted once when the sale is finalized.
-    event OfferingFinalized(bool succeeded, uint256 raised);
-    /// @notice Emitted for every refund.
-    event Refunded(address indexed buyer, uint256 payment, uint256 tokens);
-
-    /// @dev Price is zero.
-    error InvalidPrice(uint256 price);
-    /// @dev The sale window is empty (`end <= start`).
-    error InvalidSaleWindow(uint64 start, uint64 end);
-    /// @dev The hard cap is zero.
-    error InvalidHardCap(uint256 hardCap);
-    /// @dev The soft cap is above the hard cap.
-    error SoftCapAboveHardCap(uint256 softCap, uint256 hardCap);
-    /// @dev The per-investor maximum is zero.
-    error InvalidMaxPurchase(uint256 maxPurchase);
-    /// @dev The per-purchase minimum is above the per-investor maximum.
-    error MinPurchaseAboveMaxPurchase(uint256 minPurchase, uint256 maxPurchase);
-    /// @dev A constructor address argument is zero.
-    error InvalidAddress(string what);
-
-    /// @dev Outside `[start, end)` or already finalized.
-    error SaleNotOpen(uint64 start, uint64 end, uint256 currentTime);
-    /// @dev The buyer is not verified by the token's identity registry.
-    error BuyerNotVerified(address buyer);
-    /// @dev The payment is below the per-purchase minimum.
-    error BelowMinimumPurchase(uint256 payment, uint256 minimum);
-    /// @dev The buyer's cumulative payment would exceed the per-investor maximum.
-    error AboveMaximumPurchase(uint256 cumulative, uint256 maximum);
-    /// @dev The raise would exceed the hard cap.
-    error HardCapExceeded(uint256 raisedAfter, uint256 hardCap);
-    /// @dev The payment buys less than one token unit.
-    error PaymentTooSmall(uint256 payment, uint256 price);
-    /// @dev Finalize before `end` while the hard cap is not reached.
-    error SaleStillOpen();
-    /// @dev The sale is already finalized.
-    error AlreadyFinalized();
-    /// @dev Refunds only exist after a failed sale.
-    error RefundsNotAvailable();
-    /// @dev The caller has no payment to refund.
-    error NothingToRefund(address buyer);
 
     /**
      * @notice Deploys the offering and validates its terms.
@@ -138,11 +78,9 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard {
     }
 
     /**
-     * @notice Buys tokens for `payment` units of the payment token (approve first).
+     * @inheritdoc IPrimaryOffering
      * @dev Tokens = payment * 1e18 / price, minted to the caller at once; the payment stays in
      * escrow until {finalize}. Emits {TokensPurchased}.
-     * @param payment Payment-token units to pay.
-     * @return tokens Token units minted (18 decimals).
      */
     function buy(uint256 payment) external nonReentrant returns (uint256 tokens) {
         Terms memory t = _terms;
@@ -170,7 +108,7 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard {
     }
 
     /**
-     * @notice Closes the sale: proceeds to the treasury if the soft cap is met, else refunds open.
+     * @inheritdoc IPrimaryOffering
      * @dev Admin only; after `end` or once the hard cap is reached; once only.
      * Emits {OfferingFinalized}.
      */
@@ -185,7 +123,7 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard {
     }
 
     /**
-     * @notice Returns the caller's full payment after a failed sale and burns the tokens bought.
+     * @inheritdoc IPrimaryOffering
      * @dev The caller must still hold the tokens bought. Emits {Refunded}.
      */
     function refund() external nonReentrant {
@@ -203,10 +141,7 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard {
         paymentToken.safeTransfer(msg.sender, payment);
     }
 
-    /**
-     * @notice The sale terms.
-     * @return The terms as set at deployment.
-     */
+    /// @inheritdoc IPrimaryOffering
     function terms() external view returns (Terms memory) {
         return _terms;
     }

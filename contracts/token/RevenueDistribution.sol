@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IRevenueDistribution} from "../interfaces/IRevenueDistribution.sol";
 
 /**
  * @title RevenueDistribution
@@ -17,7 +18,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
  * `sum(claimed) + sum(claimable) + dust == totalDistributed` to the unit. Claimed amounts
  * are in the {RevenueClaimed} events; the token stores only what paying holders needs.
  */
-abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
+abstract contract RevenueDistribution is ERC20, ReentrancyGuard, IRevenueDistribution {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
     using SafeCast for int256;
@@ -39,41 +40,15 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
     /// touches one per-holder slot.
     mapping(address holder => int256) private _magnifiedCorrections;
 
-    /**
-     * @notice Emitted for every distribution. The record of a period (amount, report hash,
-     * block time) lives in this event; the token keeps only what it needs to pay holders.
-     */
-    event RevenueDistributed(
-        uint256 indexed periodId,
-        uint256 amount,
-        bytes32 reportHash,
-        uint256 magnifiedPerShareDelta,
-        uint256 magnifiedRemainder
-    );
-    /// @notice Emitted when revenue is paid out to a holder.
-    event RevenueClaimed(address indexed holder, uint256 amount);
-    /// @notice Emitted when a holder's unclaimed revenue moves to another wallet (recovery).
-    event AccruedRevenueMoved(address indexed from, address indexed to, uint256 claimable);
-
-    /// @dev Period ids must be `lastPeriodId + 1`.
-    error PeriodOutOfSequence(uint256 expected, uint256 given);
-    /// @dev A distribution while the supply is zero.
-    error NoHolders();
-    /// @dev The holder has nothing to claim.
-    error NothingToClaim(address holder);
-    /// @dev The settlement token is the zero address.
-    error InvalidSettlementToken(address settlementToken);
-
     constructor(IERC20 settlementToken_) {
         if (address(settlementToken_) == address(0)) revert InvalidSettlementToken(address(settlementToken_));
         _settlementToken = settlementToken_;
     }
 
     /**
-     * @notice Claims all revenue owed to the caller.
+     * @inheritdoc IRevenueDistribution
      * @dev Reverts with {NothingToClaim} if nothing is owed. Works while paused and after
      * maturity. Emits {RevenueClaimed}.
-     * @return amount Settlement-token units paid.
      */
     function claim() external nonReentrant returns (uint256 amount) {
         amount = _claim(msg.sender);
@@ -81,10 +56,9 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
     }
 
     /**
-     * @notice Pays each listed holder the revenue owed to them, to their own address.
+     * @inheritdoc IRevenueDistribution
      * @dev Anyone may call (pays the gas for others). Holders with nothing owed are skipped.
      * Emits {RevenueClaimed} per paid holder.
-     * @param holders Holders to pay.
      */
     function claimFor(address[] calldata holders) external nonReentrant {
         for (uint256 i = 0; i < holders.length; ++i) {
@@ -92,61 +66,37 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
         }
     }
 
-    /**
-     * @notice The settlement token revenue is paid in.
-     * @return The settlement token.
-     */
+    /// @inheritdoc IRevenueDistribution
     function settlementToken() public view returns (IERC20) {
         return _settlementToken;
     }
 
-    /**
-     * @notice Revenue `holder` can claim now, in settlement-token units (rounded down; the
-     * fraction stays with the holder and counts towards later periods).
-     * @param holder The holder.
-     * @return Settlement-token units claimable.
-     */
+    /// @inheritdoc IRevenueDistribution
     function claimable(address holder) public view returns (uint256) {
         return _magnifiedUnclaimed(holder) / MAGNITUDE;
     }
 
-    /**
-     * @notice Cumulative revenue per token, scaled by {MAGNITUDE}.
-     * @return The accumulator.
-     */
+    /// @inheritdoc IRevenueDistribution
     function magnifiedRevenuePerShare() public view returns (uint256) {
         return _magnifiedRevenuePerShare;
     }
 
-    /**
-     * @notice Magnified remainder carried into the next distribution.
-     * @return The carried remainder (scaled by {MAGNITUDE}).
-     */
+    /// @inheritdoc IRevenueDistribution
     function magnifiedRemainder() public view returns (uint256) {
         return _magnifiedRemainder;
     }
 
-    /**
-     * @notice The correction term of `holder` (claims included).
-     * @param holder The holder.
-     * @return The signed magnified correction.
-     */
+    /// @inheritdoc IRevenueDistribution
     function magnifiedCorrectionOf(address holder) public view returns (int256) {
         return _magnifiedCorrections[holder];
     }
 
-    /**
-     * @notice Id of the last distributed period (0 before the first).
-     * @return The last period id.
-     */
+    /// @inheritdoc IRevenueDistribution
     function lastPeriodId() public view returns (uint256) {
         return _lastPeriodId;
     }
 
-    /**
-     * @notice Sum of all distributed amounts.
-     * @return Settlement-token units distributed.
-     */
+    /// @inheritdoc IRevenueDistribution
     function totalDistributed() public view returns (uint256) {
         return _totalDistributed;
     }

@@ -4,7 +4,9 @@ pragma solidity ^0.8.24;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
+import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {IRevenueDistribution} from "../interfaces/IRevenueDistribution.sol";
+import {ServicerRole} from "../common/Shared.sol";
 import {TokenGate} from "./TokenGate.sol";
 import {RevenueDistribution} from "./RevenueDistribution.sol";
 import {ComplianceFreeze} from "../compliance/ComplianceFreeze.sol";
@@ -32,11 +34,9 @@ contract RevenueShareToken is
     ComplianceLockup,
     ComplianceCountries,
     ComplianceHolderLimits,
-    RevenueDistribution
+    RevenueDistribution,
+    ServicerRole
 {
-    /// @notice Role allowed to distribute revenue.
-    bytes32 public constant SERVICER_ROLE = keccak256("SERVICER_ROLE");
-
     /// @notice Emitted when an agent recovers a lost wallet's holding into the investor's new one.
     event WalletRecovered(address indexed lostWallet, address indexed newWallet, uint256 balance);
 
@@ -87,15 +87,12 @@ contract RevenueShareToken is
     }
 
     /**
-     * @notice Distributes `amount` of revenue for period `periodId` to all current holders.
+     * @inheritdoc IRevenueDistribution
      * @dev Servicer only. Pulls `amount` of the settlement token from the caller (approve first).
      * Periods are strictly sequential from 1, so a repeated period is rejected. O(1).
      * Works while paused and after maturity. Emits {RevenueDistributed}. No reentrancy guard:
      * every state change precedes the one external call, to the settlement token fixed at
      * construction.
-     * @param periodId Must be `lastPeriodId() + 1`.
-     * @param amount Settlement-token units; 0 records a period without net revenue.
-     * @param reportHash Hash of the servicer's off-chain revenue report.
      */
     function distribute(uint256 periodId, uint256 amount, bytes32 reportHash) external onlyRole(SERVICER_ROLE) {
         _distribute(msg.sender, periodId, amount, reportHash);

@@ -3,8 +3,9 @@ pragma solidity ^0.8.24;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
-import {ITransferCheck} from "../compliance/ITransferCheck.sol";
+import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {ITransferCheck} from "../interfaces/ITransferCheck.sol";
+import {AgentRole, ISharedErrors} from "../common/Shared.sol";
 
 /**
  * @title TokenGate
@@ -23,10 +24,7 @@ import {ITransferCheck} from "../compliance/ITransferCheck.sol";
  * frozen tokens share one slot ({HolderCompliance}). The pause has the interface of
  * OpenZeppelin's `Pausable` (events, errors, {paused}), kept in that slot.
  */
-abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
-    /// @notice Role allowed to mint, burn, pause, freeze, force transfers and recover wallets.
-    bytes32 public constant AGENT_ROLE = keccak256("AGENT_ROLE");
-
+abstract contract TokenGate is ERC20, AccessControl, AgentRole, ISharedErrors, ITransferCheck {
     /// @notice A holder's compliance state, one storage slot. The lock-up module owns
     /// `lockupEnd`, the freeze module `frozenTokens` and `walletFrozen`.
     struct HolderCompliance {
@@ -92,8 +90,6 @@ abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
     error MaturityNotInFuture(uint64 maturity, uint256 currentTime);
     /// @dev No compliance module of this token has a rule with this id.
     error UnknownComplianceRule(uint8 rule);
-    /// @dev The arrays of a batch call have different lengths.
-    error LengthMismatch(uint256 expected, uint256 given);
 
     /**
      * @param identityRegistry_ Registry asked whether a receiver is verified.
@@ -193,16 +189,9 @@ abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
     }
 
     /**
-     * @notice Whether `from` could transfer `value` tokens to `to` now, and if not, which rule
-     * would stop it. `from` zero asks whether `value` tokens could be minted to `to`.
+     * @inheritdoc ITransferCheck
      * @dev Runs exactly the checks a transfer runs (allowances aside). `reason` is the revert
      * data the transfer would fail with: a custom error named after the rule, with its values.
-     * @param from Sender (zero for a mint).
-     * @param to Receiver.
-     * @param value Token units.
-     * @return allowed True if every rule passes.
-     * @return errorSelector The selector of the refusing rule's error (zero if allowed).
-     * @return reason The full revert data (empty if allowed).
      */
     function canTransfer(address from, address to, uint256 value)
         external
