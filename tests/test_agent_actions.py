@@ -102,7 +102,9 @@ def test_a_frozen_wallet_neither_sends_nor_receives_until_unfrozen(setup: TokenS
     assert bal(s, b) == 4 * UNIT
 
 
-def test_a_frozen_holder_still_earns_and_claims_revenue(setup: TokenSetup) -> None:
+def test_a_frozen_wallet_keeps_earning_but_its_revenue_is_held_until_it_is_unfrozen(
+    setup: TokenSetup,
+) -> None:
     s = setup
     a, b = wallet("wf-rev-a"), wallet("wf-rev-b")
     s.verify(a, b)
@@ -112,8 +114,38 @@ def test_a_frozen_holder_still_earns_and_claims_revenue(setup: TokenSetup) -> No
     s.distribute(1, 10 * USD)
     owed = s.claimable(a)
     assert 5 * USD - 1 <= owed <= 5 * USD  # floored to the unit
+    error = refused(s, a, "claim")
+    assert error.error_name == "RevenueHeld"
+    assert a.address.lower() in error.reason.lower()
+    s.distribute(2, 10 * USD)
+    assert s.claimable(a) > owed  # still accruing
+    agent(s, "setWalletFrozen", a.address, False)
     s.chain.send(s.chain.tx(a, s.token, "claim"))
-    assert s.balance(a) == owed
+    assert s.balance(a) == s.claimable(b) and s.claimable(a) == 0
+
+
+def test_nobody_can_push_a_frozen_lost_wallets_revenue_into_it_and_recovery_moves_all_of_it(
+    setup: TokenSetup,
+) -> None:
+    s = setup
+    lost, new, other = wallet("held-lost"), wallet("held-new"), wallet("held-other")
+    s.verify(lost, other)
+    s.mint(lost, 3 * UNIT)
+    s.mint(other, UNIT)
+    s.distribute(1, 40 * USD)
+    agent(s, "setWalletFrozen", lost.address, True)  # the key is reported lost
+    s.distribute(2, 40 * USD)
+    owed, owed_other = s.claimable(lost), s.claimable(other)
+    assert 60 * USD - 2 <= owed <= 60 * USD
+    # A stranger's (or the servicer's) batch pays the others and skips the frozen wallet.
+    s.chain.send(s.chain.tx(s.stranger, s.token, "claimFor", [lost.address, other.address]))
+    assert (s.balance(lost), s.claimable(lost)) == (0, owed)
+    assert s.balance(other) == owed_other
+    recover(s, lost, new)
+    assert (s.claimable(lost), s.claimable(new)) == (0, owed)
+    s.chain.send(s.chain.tx(new, s.token, "claim"))
+    assert (s.balance(new), s.balance(lost)) == (owed, 0)
+    assert s.balance(s.token.address) == 80 * USD - owed - owed_other  # type: ignore[attr-defined]
 
 
 def test_batch_freezes_act_on_every_wallet_and_check_lengths(setup: TokenSetup) -> None:

@@ -8,6 +8,8 @@ Invariants (after every step):
   they can claim plus the dust equals `totalDistributed`; the dust is the sum of the fractions
   each holder's claim was floored by plus the carried remainder, exactly, so
   `0 <= dust < number of wallets that ever held`; the token holds exactly `claimable + dust`;
+* a frozen wallet's revenue is held: its own claim is refused (`RevenueHeld`) and `claimFor`
+  skips it, while it keeps accruing;
 * a holder's claimable amount never falls, except by their own claim (a burn, a transfer, a
   freeze or someone else's claim leave past revenue in place; a wallet recovery moves it);
 * `totalSupply` equals the sum of the balances, and no unverified wallet ever holds tokens;
@@ -442,7 +444,12 @@ class RevenueShareMachine(RuleBasedStateMachine):
         address = self.address(holder)
         owed = self.model.claimable(address)
         req = self.env.chain.tx(self.account(holder), self.env.setup.token, "claim")
-        receipt = self.expect(set() if owed else {"NothingToClaim"}, req)
+        if address in self.model.wallet_frozen:
+            refusals = {"RevenueHeld"}  # a frozen wallet's revenue is held, not paid
+            self.env.rules["claim_held"] = self.env.rules.get("claim_held", 0) + 1
+        else:
+            refusals = set() if owed else {"NothingToClaim"}
+        receipt = self.expect(refusals, req)
         if receipt:
             self.may_fall.add(address)
             self.check_claims(receipt, [(address, self.model.claim(address))])
@@ -454,7 +461,8 @@ class RevenueShareMachine(RuleBasedStateMachine):
         addresses = [self.address(h) for h in holders]
         receipt = s.chain.send(s.chain.tx(s.stranger, s.token, "claimFor", addresses))
         self.may_fall.update(addresses)
-        self.check_claims(receipt, [(a, self.model.claim(a)) for a in addresses])
+        paid = [(a, self.model.claim(a)) for a in addresses if a not in self.model.wallet_frozen]
+        self.check_claims(receipt, paid)
 
     @rule(seconds=st.integers(min_value=1, max_value=2 * 86_400))
     def advance_time(self, seconds: int) -> None:

@@ -426,7 +426,10 @@ class Simulation:
             return
         chain, deal = self.chain, self.deal
         owed = chain.read_many(deal.token, "claimable", [[i.address] for i in self.population])
-        due = [i for i, c in zip(self.population, owed, strict=True) if c > 0]
+        held = set(self._frozen_wallets())  # a frozen wallet's revenue is held, not paid
+        due = [
+            i for i, c in zip(self.population, owed, strict=True) if c > 0 and i.address not in held
+        ]
         if not due:
             return
         rng = np.random.default_rng([self.options.seed, salt, 11])

@@ -34,6 +34,9 @@ interface IRevenueDistribution {
     error NothingToClaim(address holder);
     /// @dev The settlement token is the zero address.
     error InvalidSettlementToken(address settlementToken);
+    /// @dev The holder's wallet is frozen: its revenue keeps accruing but is held, not paid,
+    /// until the wallet is unfrozen or recovered into the investor's new wallet.
+    error RevenueHeld(address holder);
 
     /**
      * @notice Distributes `amount` of revenue for period `periodId` to all current holders.
@@ -44,13 +47,15 @@ interface IRevenueDistribution {
     function distribute(uint256 periodId, uint256 amount, bytes32 reportHash) external;
 
     /**
-     * @notice Claims all revenue owed to the caller.
+     * @notice Claims all revenue owed to the caller. A frozen wallet's revenue is held
+     * ({RevenueHeld}).
      * @return amount Settlement-token units paid.
      */
     function claim() external returns (uint256 amount);
 
     /**
-     * @notice Pays each listed holder the revenue owed to them, to their own address.
+     * @notice Pays each listed holder the revenue owed to them, to their own address; frozen
+     * wallets are skipped (their revenue is held).
      * @param holders Holders to pay.
      */
     function claimFor(address[] calldata holders) external;

@@ -47,22 +47,24 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard, IRevenueDistrib
 
     /**
      * @inheritdoc IRevenueDistribution
-     * @dev Reverts with {NothingToClaim} if nothing is owed. Works while paused and after
-     * maturity. Emits {RevenueClaimed}.
+     * @dev Reverts with {RevenueHeld} if the caller's revenue is held ({_revenueHeld}), with
+     * {NothingToClaim} if nothing is owed. Works while paused and after maturity. Emits
+     * {RevenueClaimed}.
      */
     function claim() external nonReentrant returns (uint256 amount) {
+        if (_revenueHeld(msg.sender)) revert RevenueHeld(msg.sender);
         amount = _claim(msg.sender);
         if (amount == 0) revert NothingToClaim(msg.sender);
     }
 
     /**
      * @inheritdoc IRevenueDistribution
-     * @dev Anyone may call (pays the gas for others). Holders with nothing owed are skipped.
-     * Emits {RevenueClaimed} per paid holder.
+     * @dev Anyone may call (pays the gas for others). Holders with nothing owed and holders
+     * whose revenue is held are skipped. Emits {RevenueClaimed} per paid holder.
      */
     function claimFor(address[] calldata holders) external nonReentrant {
         for (uint256 i = 0; i < holders.length; ++i) {
-            _claim(holders[i]);
+            if (!_revenueHeld(holders[i])) _claim(holders[i]);
         }
     }
 
@@ -135,6 +137,12 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard, IRevenueDistrib
         _magnifiedCorrections[from] -= signed;
         _magnifiedCorrections[to] += signed;
         emit AccruedRevenueMoved(from, to, magnified / MAGNITUDE);
+    }
+
+    /// @dev Whether `holder`'s revenue is held rather than paid (it keeps accruing and moves
+    /// with a recovery). None is held unless a derived contract says so.
+    function _revenueHeld(address) internal view virtual returns (bool) {
+        return false;
     }
 
     /// @dev Magnified revenue earned by `holder` and not yet paid out.

@@ -120,6 +120,14 @@ contract RevenueShareToken is
         emit WalletRecovered(lostWallet, newWallet, balance);
     }
 
+    /// @dev A frozen wallet's revenue is held: it accrues, but neither the wallet's own claim
+    /// nor anyone's {claimFor} pays it, so revenue cannot be pushed into a wallet whose key was
+    /// lost or stolen; {recoverWallet} moves all of it to the investor's new wallet, unfreezing
+    /// releases it.
+    function _revenueHeld(address holder) internal view override returns (bool) {
+        return _holderCompliance[holder].walletFrozen;
+    }
+
     /// @dev Rules first (gate, then the modules in order), then balances, holder count and
     /// lock-up, then revenue corrections.
     function _update(address from, address to, uint256 value)
