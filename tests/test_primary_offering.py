@@ -274,6 +274,19 @@ def test_missed_soft_cap_fails_the_sale_and_refunds_every_buyer_in_full(sale: Sa
     assert sale.s.balance(sale.offering.address) == 0
 
 
+def test_anyone_can_finalize_a_failed_sale_once_its_window_has_ended(sale: Sale) -> None:
+    alice = sale.buyer("alice")
+    sale.open()
+    sale.buy(alice, 500 * USD)
+    stranger = sale.s.stranger
+    assert sale.refused(stranger, "finalize").error_name == "SaleStillOpen"
+    sale.close()
+    sale.s.chain.send(sale.s.chain.tx(stranger, sale.offering, "finalize"))  # the admin is away
+    assert sale.read("status") == FAILED
+    sale.s.chain.send(sale.s.chain.tx(alice, sale.offering, "refund"))
+    assert sale.s.balance(alice) == MAX_PURCHASE
+
+
 def test_refund_twice_reverts_nothing_to_refund(sale: Sale) -> None:
     alice = sale.buyer("alice")
     sale.open()

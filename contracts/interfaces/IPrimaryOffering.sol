@@ -75,7 +75,8 @@ interface IPrimaryOffering {
      */
     function buy(uint256 payment) external returns (uint256 tokens);
 
-    /// @notice Closes the sale: proceeds to the treasury if the soft cap is met, else refunds open.
+    /// @notice Closes the sale: proceeds to the treasury if the soft cap is met, else refunds
+    /// open. Anyone may call once the window has ended (or the hard cap is reached).
     function finalize() external;
 
     /// @notice Returns the caller's full payment after a failed sale and burns the tokens bought.

@@ -45,7 +45,7 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
     /**
      * @notice Deploys the offering and validates its terms.
      * @param terms_ Sale terms.
-     * @param admin Receives DEFAULT_ADMIN_ROLE (may finalize).
+     * @param admin Receives DEFAULT_ADMIN_ROLE.
      * @param token_ The token sold; grant this contract its AGENT_ROLE.
      * @param paymentToken_ The stablecoin buyers pay with.
      * @param treasury_ Receiver of the proceeds.
@@ -109,10 +109,11 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
 
     /**
      * @inheritdoc IPrimaryOffering
-     * @dev Admin only; after `end` or once the hard cap is reached; once only.
-     * Emits {OfferingFinalized}.
+     * @dev Anyone may call, after `end` or once the hard cap is reached; once only. The
+     * outcome follows from the terms alone (soft cap met or not), so nobody's absence or lost
+     * key can keep a failed sale from opening its refunds. Emits {OfferingFinalized}.
      */
-    function finalize() external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
+    function finalize() external nonReentrant {
         if (status != Status.Active) revert AlreadyFinalized();
         uint256 raised_ = raised;
         if (block.timestamp < _terms.end && raised_ < _terms.hardCap) revert SaleStillOpen();
