@@ -29,6 +29,7 @@ contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityR
     }
 
     mapping(address wallet => Identity) private _identities;
+    mapping(address lostWallet => address newWallet) private _recoveredTo;
     uint256 private _investorCount;
 
     /// @notice Emitted when a wallet is registered.
@@ -178,7 +179,9 @@ contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityR
      * was lost to the investor's new wallet; the lost wallet is no longer registered.
      * @dev Agent only. The first step of a wallet recovery; each token the investor holds then
      * moves the holding with `recoverWallet(lostWallet, newWallet)`. The new wallet must not be
-     * registered yet. The number of investors is unchanged. Emits {IdentityRecovered}.
+     * registered yet. The number of investors is unchanged. The registry remembers the new
+     * wallet ({recoveredWallet}): tokens and offerings move a holding or a refund right only
+     * where the registry says the investor went. Emits {IdentityRecovered}.
      * @param lostWallet Registered wallet whose key was lost.
      * @param newWallet The investor's new wallet (not zero, not registered).
      */
@@ -189,6 +192,7 @@ contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityR
         if (_identities[newWallet].registered) revert IdentityAlreadyRegistered(newWallet);
         delete _identities[lostWallet];
         _identities[newWallet] = identity;
+        _recoveredTo[lostWallet] = newWallet;
         emit IdentityRecovered(lostWallet, newWallet, identity.country, identity.investorClass, identity.kycExpiry);
     }
 
@@ -213,6 +217,11 @@ contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityR
     {
         Identity storage id = _identities[wallet];
         return (id.country, id.investorClass, id.kycExpiry);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function recoveredWallet(address lostWallet) external view override returns (address) {
+        return _recoveredTo[lostWallet];
     }
 
     /**

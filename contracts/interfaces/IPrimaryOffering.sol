@@ -32,6 +32,12 @@ interface IPrimaryOffering {
     event OfferingFinalized(bool succeeded, uint256 raised);
     /// @notice Emitted for every refund.
     event Refunded(address indexed buyer, uint256 payment, uint256 tokens);
+    /// @notice Emitted when a lost wallet's purchase (its refund right) moves to the investor's
+    /// recovered wallet.
+    event PurchaseRecovered(address indexed lostWallet, address indexed newWallet, uint256 payment, uint256 tokens);
+    /// @notice Emitted when the admin settles the refund of a frozen buyer: `tokensBurned` of its
+    /// tokens are burned and `payment` is paid to `payee`.
+    event HeldRefundSettled(address indexed buyer, address indexed payee, uint256 payment, uint256 tokensBurned);
 
     /// @dev Price is zero.
     error InvalidPrice(uint256 price);
@@ -67,6 +73,11 @@ interface IPrimaryOffering {
     error RefundsNotAvailable();
     /// @dev The caller has no payment to refund.
     error NothingToRefund(address buyer);
+    /// @dev The buyer's wallet or some of its tokens are frozen: its refund waits for the admin
+    /// ({settleHeldRefund}).
+    error RefundHeld(address buyer);
+    /// @dev The identity registry does not record `newWallet` as the recovery of `lostWallet`.
+    error RecoveryNotInRegistry(address lostWallet, address newWallet);
 
     /**
      * @notice Buys tokens for `payment` units of the payment token (approve first).
@@ -81,6 +92,24 @@ interface IPrimaryOffering {
 
     /// @notice Returns the caller's full payment after a failed sale and burns the tokens bought.
     function refund() external;
+
+    /**
+     * @notice Moves a lost wallet's purchase (payment, tokens bought, hence its refund right and
+     * its share of the per-investor maximum) to the wallet the identity registry recovered it
+     * into. Anyone may call: the registry is the proof.
+     * @param lostWallet The buyer's lost wallet.
+     * @param newWallet The wallet the registry recovered it into.
+     */
+    function recoverPurchase(address lostWallet, address newWallet) external;
+
+    /**
+     * @notice Settles the refund of a buyer whose wallet or tokens are frozen, after a failed
+     * sale: burns the tokens it bought (as many as it still holds) and pays its payment to
+     * `payee` (the buyer itself once cleared, or whoever a court or regulator names).
+     * @param buyer The frozen buyer.
+     * @param payee Receiver of the payment.
+     */
+    function settleHeldRefund(address buyer, address payee) external;
 
     /**
      * @notice The sale terms.

@@ -97,6 +97,9 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
         tokens = payment * ONE_TOKEN / t.price;
         if (tokens == 0) revert PaymentTooSmall(payment, t.price);
 
+        // The sale's tokens stay where they were bought until the sale succeeds: a refund
+        // right belongs to the wallet that paid.
+        if (raised == 0) token.setTransfersHeld(true);
         if (paidBefore == 0) ++buyerCount;
         paidOf[msg.sender] = cumulative;
         tokensOf[msg.sender] += tokens;
@@ -120,17 +123,23 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
         bool succeeded = raised_ >= _terms.softCap;
         status = succeeded ? Status.Succeeded : Status.Failed;
         emit OfferingFinalized(succeeded, raised_);
-        if (succeeded && raised_ > 0) paymentToken.safeTransfer(treasury, raised_);
+        if (succeeded && raised_ > 0) {
+            token.setTransfersHeld(false);
+            paymentToken.safeTransfer(treasury, raised_);
+        }
     }
 
     /**
      * @inheritdoc IPrimaryOffering
-     * @dev The caller must still hold the tokens bought. Emits {Refunded}.
+     * @dev The caller must still hold the tokens bought (sale tokens cannot move before the
+     * sale succeeds, except by the agent). A frozen wallet, or one with frozen tokens, is
+     * refused ({RefundHeld}): the admin settles it ({settleHeldRefund}). Emits {Refunded}.
      */
     function refund() external nonReentrant {
         if (status != Status.Failed) revert RefundsNotAvailable();
         uint256 payment = paidOf[msg.sender];
         if (payment == 0) revert NothingToRefund(msg.sender);
+        if (token.isWalletFrozen(msg.sender) || token.frozenTokens(msg.sender) != 0) revert RefundHeld(msg.sender);
         uint256 tokens = tokensOf[msg.sender];
 
         paidOf[msg.sender] = 0;
@@ -140,6 +149,51 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
 
         token.burn(msg.sender, tokens);
         paymentToken.safeTransfer(msg.sender, payment);
+    }
+
+    /**
+     * @inheritdoc IPrimaryOffering
+     * @dev Works in every state (during the sale it keeps the per-investor maximum per
+     * investor). Reverts with {RecoveryNotInRegistry} unless the token's identity registry
+     * records the recovery, {NothingToRefund} if the lost wallet bought nothing. Emits
+     * {PurchaseRecovered}.
+     */
+    function recoverPurchase(address lostWallet, address newWallet) external nonReentrant {
+        if (newWallet == address(0) || token.identityRegistry().recoveredWallet(lostWallet) != newWallet) {
+            revert RecoveryNotInRegistry(lostWallet, newWallet);
+        }
+        uint256 payment = paidOf[lostWallet];
+        if (payment == 0) revert NothingToRefund(lostWallet);
+        uint256 tokens = tokensOf[lostWallet];
+        paidOf[lostWallet] = 0;
+        tokensOf[lostWallet] = 0;
+        paidOf[newWallet] += payment;
+        tokensOf[newWallet] += tokens;
+        emit PurchaseRecovered(lostWallet, newWallet, payment, tokens);
+    }
+
+    /**
+     * @inheritdoc IPrimaryOffering
+     * @dev Admin only, after a failed sale. Burns `min(tokens bought, balance)` (the agent may
+     * have moved some by a forced transfer); frozen tokens burned are unfrozen first. Emits
+     * {HeldRefundSettled}.
+     */
+    function settleHeldRefund(address buyer, address payee) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
+        if (status != Status.Failed) revert RefundsNotAvailable();
+        if (payee == address(0)) revert InvalidAddress("payee");
+        uint256 payment = paidOf[buyer];
+        if (payment == 0) revert NothingToRefund(buyer);
+        uint256 tokens = tokensOf[buyer];
+        uint256 held = token.balanceOf(buyer);
+        if (held < tokens) tokens = held;
+
+        paidOf[buyer] = 0;
+        tokensOf[buyer] = 0;
+        totalRefunded += payment;
+        emit HeldRefundSettled(buyer, payee, payment, tokens);
+
+        token.burn(buyer, tokens);
+        paymentToken.safeTransfer(payee, payment);
     }
 
     /// @inheritdoc IPrimaryOffering

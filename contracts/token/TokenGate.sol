@@ -54,6 +54,7 @@ abstract contract TokenGate is ERC20, AccessControl, AgentRole, ISharedErrors, I
         uint8 enabledRules; // bit `i` set: rule `i` is enabled
         bool forcing; // an agent's forced transfer is under way
         bool paused;
+        bool transfersHeld; // holders' transfers wait for the primary sale to succeed
     }
 
     Gate private _gate;
@@ -73,6 +74,9 @@ abstract contract TokenGate is ERC20, AccessControl, AgentRole, ISharedErrors, I
     event ComplianceRuleEnabled(uint8 indexed rule);
     /// @notice Emitted when the admin disables a compliance rule.
     event ComplianceRuleDisabled(uint8 indexed rule);
+    /// @notice Emitted when holders' transfers are held (until the primary sale succeeds) or
+    /// released.
+    event TransfersHeldSet(bool held);
     /// @notice Emitted when an agent moves tokens without the holder (forced transfer, recovery).
     event ForcedTransfer(address indexed from, address indexed to, uint256 value);
 
@@ -80,6 +84,8 @@ abstract contract TokenGate is ERC20, AccessControl, AgentRole, ISharedErrors, I
     error EnforcedPause();
     /// @dev The token is not paused.
     error ExpectedPause();
+    /// @dev Holders' transfers are held until the primary sale has succeeded.
+    error TransfersHeld();
     /// @dev The receiver of a transfer or mint is not verified by the identity registry.
     error ReceiverNotVerified(address to);
     /// @dev A transfer or mint was attempted at or after maturity.
@@ -119,6 +125,27 @@ abstract contract TokenGate is ERC20, AccessControl, AgentRole, ISharedErrors, I
         if (!_gate.paused) revert ExpectedPause();
         _gate.paused = false;
         emit Unpaused(msg.sender);
+    }
+
+    /**
+     * @notice Holds holders' transfers (mints, burns, forced transfers and recoveries go on),
+     * or releases them. The primary offering holds them from its first sale and releases them
+     * when the sale succeeds, so sale tokens cannot move while the buyers' refund rights depend
+     * on who holds them.
+     * @dev Agent only. Emits {TransfersHeldSet}.
+     * @param held True to hold, false to release.
+     */
+    function setTransfersHeld(bool held) external onlyRole(AGENT_ROLE) {
+        _gate.transfersHeld = held;
+        emit TransfersHeldSet(held);
+    }
+
+    /**
+     * @notice Whether holders' transfers are held (until the primary sale succeeds).
+     * @return True if held.
+     */
+    function transfersHeld() public view returns (bool) {
+        return _gate.transfersHeld;
     }
 
     /**
@@ -296,6 +323,7 @@ abstract contract TokenGate is ERC20, AccessControl, AgentRole, ISharedErrors, I
     {
         if (!forced) {
             if (gate.paused) return (t, abi.encodeWithSelector(EnforcedPause.selector));
+            if (gate.transfersHeld && from != address(0)) return (t, abi.encodeWithSelector(TransfersHeld.selector));
             if (block.timestamp >= _maturity) return (t, abi.encodeWithSelector(TermMatured.selector, _maturity));
         }
         (t.country, t.investorClass, t.kycExpiry) = gate.identityRegistry.investorOf(to);
