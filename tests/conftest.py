@@ -26,6 +26,7 @@ SEED = ROOT / "seeds" / "xiaoping_island.yaml"
 UNIT = 10**18  # one whole token
 USD = 10**6  # one whole stablecoin
 HK, SG, US, CN = 344, 702, 840, 156
+SUPPLY_CAP = 10**30  # the hand-deployed test token's cap: a trillion whole tokens
 
 
 @pytest.fixture(scope="session")
@@ -151,6 +152,7 @@ def deploy_setup(
             stable.contract_address,
             registry.contract_address,
             maturity,
+            SUPPLY_CAP,
         ],
         admin,
     )

@@ -43,13 +43,14 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tests.conftest import UNIT, USD, TokenSetup, events, wallet
+from tests.conftest import SUPPLY_CAP, UNIT, USD, TokenSetup, events, wallet
 from tokenizer.chain import Chain, Receipt, TxRequest
 from tokenizer.errors import TransactionReverted
 
 MAGNITUDE = 2**128
 REPORT = b"\x22" * 32
 MAX_UINT = 2**256 - 1
+MAX_PER_SHARE = (2**255 - 1) // SUPPLY_CAP
 VERIFIED = 5
 UNVERIFIED = 2
 MAX_EXAMPLES = 100
@@ -418,7 +419,12 @@ class RevenueShareMachine(RuleBasedStateMachine):
     def distribute(self, amount: int) -> None:
         self.step("distribute")
         s, period = self.env.setup, self.model.last_period + 1
-        refusals = {"NoHolders"} if self.model.supply() == 0 else set()
+        m = self.model
+        refusals = {"NoHolders"} if m.supply() == 0 else set()
+        if not refusals:
+            delta = (amount * MAGNITUDE + m.remainder) // m.supply()
+            if m.per_share + delta > MAX_PER_SHARE:  # perShare x cap must fit an int256
+                refusals.add("DistributionTooLarge")
         receipt = self.expect(
             refusals, s.chain.tx(s.servicer, s.token, "distribute", period, amount, REPORT)
         )

@@ -176,7 +176,7 @@ def _deploy_token(chain: Chain) -> _Token:
     token = _contract(
         chain,
         "RevenueShareToken",
-        ["Bench Revenue", "BRV", admin.address, stable.address, registry.address, maturity],
+        ["Bench Revenue", "BRV", admin.address, stable.address, registry.address, maturity, 10**30],
         admin,
     )
     chain.send_many(

@@ -176,6 +176,7 @@ def _contract_steps(
                 dep.address("stablecoin"),
                 dep.address("registry"),
                 sched["maturity"],
+                spec.token.supply,
             ],
         ),
         (

@@ -34,6 +34,13 @@ interface IRevenueDistribution {
     error NothingToClaim(address holder);
     /// @dev The settlement token is the zero address.
     error InvalidSettlementToken(address settlementToken);
+    /// @dev The supply cap is zero or above 2^128 base units.
+    error InvalidSupplyCap(uint256 supplyCap);
+    /// @dev A mint would take the supply above the cap.
+    error SupplyCapExceeded(uint256 supplyAfter, uint256 supplyCap);
+    /// @dev The distribution would raise the revenue per share so far that `perShare x cap`
+    /// no longer fits the signed per-holder books: a large amount over a tiny supply.
+    error DistributionTooLarge(uint256 perShareAfter, uint256 maxPerShare);
     /// @dev The holder's wallet is frozen: its revenue keeps accruing but is held, not paid,
     /// until the wallet is unfrozen or recovered into the investor's new wallet.
     error RevenueHeld(address holder);
@@ -98,6 +105,12 @@ interface IRevenueDistribution {
      * @return The last period id.
      */
     function lastPeriodId() external view returns (uint256);
+
+    /**
+     * @notice The most tokens that can ever exist (the deal's supply), in base units.
+     * @return The cap.
+     */
+    function supplyCap() external view returns (uint256);
 
     /**
      * @notice Sum of all distributed amounts.

@@ -27,10 +27,15 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard, IRevenueDistrib
     uint256 public constant MAGNITUDE = 2 ** 128;
 
     IERC20 private immutable _settlementToken;
+    uint256 private immutable _supplyCap;
+    /// @dev The accumulator's ceiling: `perShare x supplyCap` (every correction and every
+    /// holder's `perShare x balance`) must fit an int256.
+    uint256 private immutable _maxPerShare;
 
-    // Two storage slots, each read and written once per distribution. The narrower types are
-    // checked with SafeCast: they overflow only for absurd figures (a supply above 2^128 base
-    // units, or more than 2^128 settlement units in all).
+    // Two storage slots, each read and written once per distribution. The accumulator is kept
+    // below `_maxPerShare` ({DistributionTooLarge}), which fits uint192 for any cap of 2^64 base
+    // units or more; the other narrow types are checked with SafeCast and overflow only for
+    // absurd figures (more than 2^128 settlement units in all).
     uint192 private _magnifiedRevenuePerShare;
     uint64 private _lastPeriodId;
     uint128 private _magnifiedRemainder;
@@ -40,9 +45,16 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard, IRevenueDistrib
     /// touches one per-holder slot.
     mapping(address holder => int256) private _magnifiedCorrections;
 
-    constructor(IERC20 settlementToken_) {
+    /**
+     * @param settlementToken_ Stablecoin revenue is paid in.
+     * @param supplyCap_ The most tokens that can ever exist, in base units (1 .. 2^128).
+     */
+    constructor(IERC20 settlementToken_, uint256 supplyCap_) {
         if (address(settlementToken_) == address(0)) revert InvalidSettlementToken(address(settlementToken_));
+        if (supplyCap_ == 0 || supplyCap_ > type(uint128).max) revert InvalidSupplyCap(supplyCap_);
         _settlementToken = settlementToken_;
+        _supplyCap = supplyCap_;
+        _maxPerShare = uint256(type(int256).max) / supplyCap_;
     }
 
     /**
@@ -99,6 +111,11 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard, IRevenueDistrib
     }
 
     /// @inheritdoc IRevenueDistribution
+    function supplyCap() public view returns (uint256) {
+        return _supplyCap;
+    }
+
+    /// @inheritdoc IRevenueDistribution
     function totalDistributed() public view returns (uint256) {
         return _totalDistributed;
     }
@@ -117,7 +134,9 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard, IRevenueDistrib
         uint256 total = amount * MAGNITUDE + _magnifiedRemainder;
         uint256 delta = total / supply;
         uint256 remainder = total % supply;
-        _magnifiedRevenuePerShare = SafeCast.toUint192(_magnifiedRevenuePerShare + delta);
+        uint256 perShare = _magnifiedRevenuePerShare + delta;
+        if (perShare > _maxPerShare) revert DistributionTooLarge(perShare, _maxPerShare);
+        _magnifiedRevenuePerShare = SafeCast.toUint192(perShare);
         _lastPeriodId = SafeCast.toUint64(periodId);
         _magnifiedRemainder = SafeCast.toUint128(remainder);
         _totalDistributed = SafeCast.toUint128(_totalDistributed + amount);

@@ -51,6 +51,7 @@ contract RevenueShareToken is
      * @param settlementToken_ Stablecoin revenue is paid in.
      * @param identityRegistry_ Registry that verifies receivers.
      * @param maturity_ Unix time at which the term ends.
+     * @param supplyCap_ The deal's supply: the most tokens that can ever exist, in base units.
      */
     constructor(
         string memory name_,
@@ -58,19 +59,23 @@ contract RevenueShareToken is
         address admin,
         IERC20 settlementToken_,
         IIdentityRegistry identityRegistry_,
-        uint64 maturity_
-    ) ERC20(name_, symbol_) TokenGate(identityRegistry_, maturity_) RevenueDistribution(settlementToken_) {
+        uint64 maturity_,
+        uint256 supplyCap_
+    ) ERC20(name_, symbol_) TokenGate(identityRegistry_, maturity_) RevenueDistribution(settlementToken_, supplyCap_) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
     /**
      * @notice Mints `amount` tokens to `to` (a primary purchase).
      * @dev Agent only. The receiver must pass every rule (see {canTransfer} with `from` zero);
-     * the mint starts its lock-up ({LockupStarted}). Emits {Transfer}.
+     * the mint starts its lock-up ({LockupStarted}). The supply never exceeds {supplyCap}
+     * ({SupplyCapExceeded}). Emits {Transfer}.
      * @param to Receiver (a verified investor).
      * @param amount Token units (18 decimals).
      */
     function mint(address to, uint256 amount) external onlyRole(AGENT_ROLE) {
+        uint256 supplyAfter = totalSupply() + amount;
+        if (supplyAfter > supplyCap()) revert SupplyCapExceeded(supplyAfter, supplyCap());
         _mint(to, amount);
     }
 
