@@ -335,18 +335,71 @@ def test_recovery_moves_the_identity_the_lock_up_and_the_frozen_tokens(setup: To
     assert read(s, "holderCount") == 2
 
 
-def test_recovery_needs_a_verified_new_wallet_and_a_different_one(setup: TokenSetup) -> None:
+def test_recovery_needs_the_registrys_recovery_and_a_different_wallet(setup: TokenSetup) -> None:
     s = setup
     lost, new = wallet("rec3-lost"), wallet("rec3-new")
     s.verify(lost)
     s.mint(lost, UNIT)
     assert refused(s, s.agent, "recoverWallet", lost.address, new.address).error_name == (
-        "ReceiverNotVerified"
+        "RecoveryNotInRegistry"
     )
     assert refused(s, s.agent, "recoverWallet", lost.address, lost.address).error_name == (
         "InvalidRecoveryWallet"
     )
     assert bal(s, lost) == UNIT
+
+
+def test_a_recovery_cannot_land_in_another_investors_wallet(setup: TokenSetup) -> None:
+    s = ruled(setup)
+    lost, new, other = wallet("rec6-lost"), wallet("rec6-new"), wallet("rec6-other")
+    s.verify(lost, other)
+    s.mint(lost, 2 * UNIT)
+    agent(s, "freezePartialTokens", lost.address, UNIT)
+    s.mint(other, UNIT)
+    other_lockup = read(s, "lockupEndOf", other.address)
+    s.chain.send(s.chain.tx(s.agent, s.registry, "recoverIdentity", lost.address, new.address))
+    error = refused(s, s.agent, "recoverWallet", lost.address, other.address)
+    assert error.error_name == "RecoveryNotInRegistry"
+    assert (bal(s, other), read(s, "frozenTokens", other.address)) == (UNIT, 0)
+    assert read(s, "lockupEndOf", other.address) == other_lockup
+
+
+def test_a_recovery_is_all_or_nothing_after_maturity_and_with_an_expired_kyc(
+    setup: TokenSetup,
+) -> None:
+    s = setup
+    lost, new, other = wallet("rec7-lost"), wallet("rec7-new"), wallet("rec7-other")
+    s.verify(lost, days=30)
+    s.verify(other)
+    s.mint(lost, UNIT)
+    s.mint(other, UNIT)
+    s.distribute(1, 8 * USD)
+    owed = s.claimable(lost)
+    s.chain.advance_to(s.maturity + 1)  # the term matured and the KYC expired long ago
+    recover(s, lost, new)
+    assert (bal(s, lost), bal(s, new)) == (0, UNIT)
+    assert (s.claimable(lost), s.claimable(new)) == (0, owed)
+    assert read(s, "holderCount") == 2
+
+
+def test_a_recovery_emits_the_freeze_and_lock_up_events_of_what_it_moves(
+    setup: TokenSetup,
+) -> None:
+    s = ruled(setup)
+    lost, new = wallet("rec8-lost"), wallet("rec8-new")
+    s.verify(lost)
+    s.mint(lost, 4 * UNIT)
+    agent(s, "freezePartialTokens", lost.address, 3 * UNIT)
+    end = read(s, "lockupEndOf", lost.address)
+    receipt = recover(s, lost, new)
+    assert events(receipt, s.token, "TokensUnfrozen") == [
+        {"holder": lost.address, "amount": 3 * UNIT}
+    ]
+    assert events(receipt, s.token, "TokensFrozen") == [{"holder": new.address, "amount": 3 * UNIT}]
+    assert events(receipt, s.token, "LockupStarted") == [
+        {"holder": lost.address, "lockupEnd": 0},
+        {"holder": new.address, "lockupEnd": end},
+    ]
 
 
 def test_recovery_works_while_paused_and_after_maturity(setup: TokenSetup) -> None:

@@ -101,7 +101,7 @@ class Model:
     """An exact integer mirror of the token: accumulator, carried remainder, per-holder
     corrections (claims folded in, as in the contract), balances and freezes."""
 
-    verified: frozenset[str]
+    verified: set[str]  # registered wallets (a recovery moves an identity)
     per_share: int = 0
     remainder: int = 0
     distributed: int = 0
@@ -112,6 +112,7 @@ class Model:
     frozen: dict[str, int] = field(default_factory=dict)
     wallet_frozen: set[str] = field(default_factory=set)
     ever_held: set[str] = field(default_factory=set)
+    recovered_to: dict[str, str] = field(default_factory=dict)  # the registry's recoveries
     paused: bool = False
 
     # ----------------------------------------------------------------- views
@@ -324,7 +325,7 @@ class RevenueShareMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.snapshot = self.env.chain.snapshot()
-        self.model = Model(verified=self.env.verified)
+        self.model = Model(verified=set(self.env.verified))
         self.previous_claimable: dict[str, int] = {}
         self.may_fall: set[str] = set()  # wallets whose claimable may drop in this step
         self.state: ChainState | None = None
@@ -534,17 +535,33 @@ class RevenueShareMachine(RuleBasedStateMachine):
             self.model.forced_transfer(src, dst, value)
 
     @precondition(lambda self: self.env.has_recovery)
-    @rule(lost=wallet_indexes, new=wallet_indexes)
-    def recover_wallet(self, lost: int, new: int) -> None:
+    @rule(lost=wallet_indexes, new=wallet_indexes, in_registry=st.booleans())
+    def recover_wallet(self, lost: int, new: int, in_registry: bool) -> None:
+        """A recovery: the registry moves the identity (when `in_registry` and it can: a
+        registered lost wallet, a fresh new one), then the token moves the holding, only where
+        the registry says the investor went and only into a wallet holding nothing; no other
+        rule applies (pause, freezes, lock-up, the receiver's KYC)."""
         self.step("recover_wallet")
-        s = self.env.setup
+        s, m = self.env.setup, self.model
         old, fresh = self.address(lost), self.address(new)
-        refusals = self.model.receiver_refusals(fresh)
+        if in_registry and old != fresh and old in m.verified and fresh not in m.verified:
+            s.chain.send(s.chain.tx(s.agent, s.registry, "recoverIdentity", old, fresh))
+            m.verified.discard(old)
+            m.verified.add(fresh)
+            m.recovered_to[old] = fresh
+        refusals = set()
         if old == fresh:
+            refusals.add("InvalidRecoveryWallet")
+        elif m.recovered_to.get(old) != fresh:
+            refusals.add("RecoveryNotInRegistry")
+        elif m.balance(fresh) != 0:
             refusals.add("InvalidRecoveryWallet")
         if self.expect(refusals, s.chain.tx(s.agent, s.token, "recoverWallet", old, fresh)):
             self.may_fall.add(old)  # its unclaimed revenue moves to the new wallet
             self.model.recover(old, fresh)
+            self.env.rules["recovered"] = self.env.rules.get("recovered", 0) + 1
+            if old in m.wallet_frozen:
+                self.env.rules["recovered_frozen"] = self.env.rules.get("recovered_frozen", 0) + 1
 
     # ----------------------------------------------------------------- invariants
 
@@ -582,7 +599,7 @@ class RevenueShareMachine(RuleBasedStateMachine):
         c = self.chain_state()
         assert c.total_supply == sum(c.balances.values()) == self.model.supply()
         for address, balance in c.balances.items():
-            if address not in self.env.verified:
+            if address not in self.model.verified:
                 assert balance == 0, f"unverified {address} holds {balance}"
 
     @invariant()

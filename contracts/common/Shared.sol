@@ -13,6 +13,9 @@ pragma solidity ^0.8.24;
 interface ISharedErrors {
     /// @dev The arrays of a batch call have different lengths.
     error LengthMismatch(uint256 expected, uint256 given);
+    /// @dev The identity registry does not record `newWallet` as the recovery of `lostWallet`
+    /// (`IdentityRegistry.recoverIdentity` comes first, and only into a fresh wallet).
+    error RecoveryNotInRegistry(address lostWallet, address newWallet);
 }
 
 /**

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {ISharedErrors} from "../common/Shared.sol";
+
 /**
  * @title IPrimaryOffering
  * @notice A fixed-price primary sale of a revenue-share token for a stablecoin, with a soft cap
  * below which every buyer gets a full refund. The actions, events and errors a buyer's wallet,
  * an indexer or the toolkit uses.
  */
-interface IPrimaryOffering {
+interface IPrimaryOffering is ISharedErrors {
     /// @notice Sale terms. Amounts are in payment-token units; `price` is per whole token (1e18).
     struct Terms {
         uint256 price;
@@ -76,8 +78,6 @@ interface IPrimaryOffering {
     /// @dev The buyer's wallet or some of its tokens are frozen: its refund waits for the admin
     /// ({settleHeldRefund}).
     error RefundHeld(address buyer);
-    /// @dev The identity registry does not record `newWallet` as the recovery of `lostWallet`.
-    error RecoveryNotInRegistry(address lostWallet, address newWallet);
 
     /**
      * @notice Buys tokens for `payment` units of the payment token (approve first).

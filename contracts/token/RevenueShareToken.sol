@@ -40,7 +40,7 @@ contract RevenueShareToken is
     /// @notice Emitted when an agent recovers a lost wallet's holding into the investor's new one.
     event WalletRecovered(address indexed lostWallet, address indexed newWallet, uint256 balance);
 
-    /// @dev The new wallet of a recovery is the lost wallet itself.
+    /// @dev The new wallet of a recovery is the lost wallet itself, zero, or already holds tokens.
     error InvalidRecoveryWallet(address lostWallet, address newWallet);
 
     /**
@@ -106,21 +106,28 @@ contract RevenueShareToken is
     /**
      * @notice Moves everything a lost wallet holds to the investor's new wallet: the balance,
      * the revenue earned and not claimed, the lock-up and the frozen tokens.
-     * @dev Agent only. Move the identity first (`IdentityRegistry.recoverIdentity`): the new
-     * wallet must pass the receiver's rules (verified, countries, class, limits, not frozen);
-     * the lost wallet's own rules (lock-up, freezes) and the pause and maturity do not apply.
-     * The balance moves through {_update} (which leaves past revenue with the lost wallet),
-     * then the lost wallet's unclaimed revenue moves whole, so nothing is lost or paid twice.
-     * A whole-wallet freeze stays on the lost wallet. Emits {Transfer}, {ForcedTransfer},
-     * {AccruedRevenueMoved} and {WalletRecovered}.
+     * @dev Agent only. Move the identity first (`IdentityRegistry.recoverIdentity`): the
+     * registry must record `newWallet` as the recovery of `lostWallet`
+     * ({RecoveryNotInRegistry}), and `newWallet` must hold no tokens ({InvalidRecoveryWallet}),
+     * so a recovery never lands in another investor's wallet. It is then all or nothing: no
+     * rule applies (pause, maturity, lock-up, freezes, an expired KYC), since the investor is
+     * the same. The balance moves through {_update} (which leaves past revenue with the lost
+     * wallet), then the lost wallet's unclaimed revenue moves whole, so nothing is lost or paid
+     * twice. A whole-wallet freeze stays on the lost wallet. Emits {Transfer},
+     * {ForcedTransfer}, {TokensUnfrozen} and {TokensFrozen} (frozen tokens), {LockupStarted}
+     * (both wallets' lock-ups), {AccruedRevenueMoved} and {WalletRecovered}.
      * @param lostWallet The wallet whose key was lost.
      * @param newWallet The investor's new wallet.
      */
     function recoverWallet(address lostWallet, address newWallet) external onlyRole(AGENT_ROLE) {
-        if (newWallet == lostWallet) revert InvalidRecoveryWallet(lostWallet, newWallet);
+        if (newWallet == lostWallet || newWallet == address(0)) revert InvalidRecoveryWallet(lostWallet, newWallet);
+        if (identityRegistry().recoveredWallet(lostWallet) != newWallet) {
+            revert RecoveryNotInRegistry(lostWallet, newWallet);
+        }
+        if (balanceOf(newWallet) != 0) revert InvalidRecoveryWallet(lostWallet, newWallet);
         uint256 balance = balanceOf(lostWallet);
         _moveHolderCompliance(lostWallet, newWallet);
-        _forcedTransfer(lostWallet, newWallet, balance);
+        _recoveryTransfer(lostWallet, newWallet, balance);
         _moveAccrued(lostWallet, newWallet);
         emit WalletRecovered(lostWallet, newWallet, balance);
     }
