@@ -97,15 +97,16 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
         tokens = payment * ONE_TOKEN / t.price;
         if (tokens == 0) revert PaymentTooSmall(payment, t.price);
 
-        // The sale's tokens stay where they were bought until the sale succeeds: a refund
-        // right belongs to the wallet that paid.
-        if (raised == 0) token.setTransfersHeld(true);
+        bool firstSale = raised == 0;
         if (paidBefore == 0) ++buyerCount;
         paidOf[msg.sender] = cumulative;
         tokensOf[msg.sender] += tokens;
         raised = raisedAfter;
         emit TokensPurchased(msg.sender, payment, tokens);
 
+        // The sale's tokens stay where they were bought until the sale succeeds: a refund
+        // right belongs to the wallet that paid.
+        if (firstSale) token.setTransfersHeld(true);
         paymentToken.safeTransferFrom(msg.sender, address(this), payment);
         token.mint(msg.sender, tokens);
     }
