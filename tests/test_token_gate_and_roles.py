@@ -87,6 +87,12 @@ def _pause(w: World) -> None:
     w.s.chain.send(w.s.chain.tx(w.s.agent, w.s.token, "pause"))
 
 
+def _recover_identity(w: World) -> None:
+    """The registry's half of a recovery, which the token's half follows."""
+    c = w.s.chain
+    c.send(c.tx(w.s.agent, w.s.registry, "recoverIdentity", w.holder.address, w.newcomer.address))
+
+
 def _far_expiry(w: World) -> int:
     return w.s.chain.timestamp() + 9_999 * SECONDS_PER_DAY
 
@@ -211,8 +217,8 @@ CASES: dict[str, Case] = {
         lambda w: token_balance(w.s, w.holder),
     ),
     "token.recoverWallet": Case(
-        "token", "recoverWallet", lambda w: (w.holder.address, w.registered.address), "agent",
-        lambda w: token_balance(w.s, w.holder),
+        "token", "recoverWallet", lambda w: (w.holder.address, w.newcomer.address), "agent",
+        lambda w: token_balance(w.s, w.holder), prepare=_recover_identity,
     ),
     "registry.registerInvestor": Case(
         "registry", "registerInvestor",
