@@ -27,6 +27,7 @@ SEED = ROOT / "seeds" / "xiaoping_island.yaml"
 UNIT = 10**18  # one whole token
 USD = 10**6  # one whole stablecoin
 HK, SG, US, CN = 344, 702, 840, 156
+SUPPLY_CAP = 10**30  # the hand-deployed test token's cap: a trillion whole tokens
 
 
 @pytest.fixture(scope="session")
@@ -142,7 +143,10 @@ def deploy_setup(
     admin, agent, servicer, stranger = chain.accounts[:4]
     roles = Roles(admin, agent, servicer, admin)
     plan = token_plan(
-        roles.holders(), settlement_contract=settlement, settlement_args=settlement_args
+        roles.holders(),
+        settlement_contract=settlement,
+        settlement_args=settlement_args,
+        supply_cap=SUPPLY_CAP,
     )
     handles = deploy_plan(chain, plan, admin)
     return TokenSetup(

@@ -103,7 +103,9 @@ def test_a_frozen_wallet_neither_sends_nor_receives_until_unfrozen(setup: TokenS
     assert bal(s, b) == 4 * UNIT
 
 
-def test_a_frozen_holder_still_earns_and_claims_revenue(setup: TokenSetup) -> None:
+def test_a_frozen_wallet_keeps_earning_but_its_revenue_is_held_until_it_is_unfrozen(
+    setup: TokenSetup,
+) -> None:
     s = setup
     a, b = wallet("wf-rev-a"), wallet("wf-rev-b")
     s.verify(a, b)
@@ -113,8 +115,38 @@ def test_a_frozen_holder_still_earns_and_claims_revenue(setup: TokenSetup) -> No
     s.distribute(1, 10 * USD)
     owed = s.claimable(a)
     assert 5 * USD - 1 <= owed <= 5 * USD  # floored to the unit
+    error = refused(s, a, "claim")
+    assert error.error_name == "RevenueHeld"
+    assert a.address.lower() in error.reason.lower()
+    s.distribute(2, 10 * USD)
+    assert s.claimable(a) > owed  # still accruing
+    agent(s, "setWalletFrozen", a.address, False)
     s.chain.send(s.chain.tx(a, s.token, "claim"))
-    assert s.balance(a) == owed
+    assert s.balance(a) == s.claimable(b) and s.claimable(a) == 0
+
+
+def test_nobody_can_push_a_frozen_lost_wallets_revenue_into_it_and_recovery_moves_all_of_it(
+    setup: TokenSetup,
+) -> None:
+    s = setup
+    lost, new, other = wallet("held-lost"), wallet("held-new"), wallet("held-other")
+    s.verify(lost, other)
+    s.mint(lost, 3 * UNIT)
+    s.mint(other, UNIT)
+    s.distribute(1, 40 * USD)
+    agent(s, "setWalletFrozen", lost.address, True)  # the key is reported lost
+    s.distribute(2, 40 * USD)
+    owed, owed_other = s.claimable(lost), s.claimable(other)
+    assert 60 * USD - 2 <= owed <= 60 * USD
+    # A stranger's (or the servicer's) batch pays the others and skips the frozen wallet.
+    s.chain.send(s.chain.tx(s.stranger, s.token, "claimFor", [lost.address, other.address]))
+    assert (s.balance(lost), s.claimable(lost)) == (0, owed)
+    assert s.balance(other) == owed_other
+    recover(s, lost, new)
+    assert (s.claimable(lost), s.claimable(new)) == (0, owed)
+    s.chain.send(s.chain.tx(new, s.token, "claim"))
+    assert (s.balance(new), s.balance(lost)) == (owed, 0)
+    assert s.balance(s.token.address) == 80 * USD - owed - owed_other  # type: ignore[attr-defined]
 
 
 def test_batch_freezes_act_on_every_wallet_and_check_lengths(setup: TokenSetup) -> None:
@@ -304,18 +336,71 @@ def test_recovery_moves_the_identity_the_lock_up_and_the_frozen_tokens(setup: To
     assert read(s, "holderCount") == 2
 
 
-def test_recovery_needs_a_verified_new_wallet_and_a_different_one(setup: TokenSetup) -> None:
+def test_recovery_needs_the_registrys_recovery_and_a_different_wallet(setup: TokenSetup) -> None:
     s = setup
     lost, new = wallet("rec3-lost"), wallet("rec3-new")
     s.verify(lost)
     s.mint(lost, UNIT)
     assert refused(s, s.agent, "recoverWallet", lost.address, new.address).error_name == (
-        "ReceiverNotVerified"
+        "RecoveryNotInRegistry"
     )
     assert refused(s, s.agent, "recoverWallet", lost.address, lost.address).error_name == (
         "InvalidRecoveryWallet"
     )
     assert bal(s, lost) == UNIT
+
+
+def test_a_recovery_cannot_land_in_another_investors_wallet(setup: TokenSetup) -> None:
+    s = ruled(setup)
+    lost, new, other = wallet("rec6-lost"), wallet("rec6-new"), wallet("rec6-other")
+    s.verify(lost, other)
+    s.mint(lost, 2 * UNIT)
+    agent(s, "freezePartialTokens", lost.address, UNIT)
+    s.mint(other, UNIT)
+    other_lockup = read(s, "lockupEndOf", other.address)
+    s.chain.send(s.chain.tx(s.agent, s.registry, "recoverIdentity", lost.address, new.address))
+    error = refused(s, s.agent, "recoverWallet", lost.address, other.address)
+    assert error.error_name == "RecoveryNotInRegistry"
+    assert (bal(s, other), read(s, "frozenTokens", other.address)) == (UNIT, 0)
+    assert read(s, "lockupEndOf", other.address) == other_lockup
+
+
+def test_a_recovery_is_all_or_nothing_after_maturity_and_with_an_expired_kyc(
+    setup: TokenSetup,
+) -> None:
+    s = setup
+    lost, new, other = wallet("rec7-lost"), wallet("rec7-new"), wallet("rec7-other")
+    s.verify(lost, days=30)
+    s.verify(other)
+    s.mint(lost, UNIT)
+    s.mint(other, UNIT)
+    s.distribute(1, 8 * USD)
+    owed = s.claimable(lost)
+    s.chain.advance_to(s.maturity + 1)  # the term matured and the KYC expired long ago
+    recover(s, lost, new)
+    assert (bal(s, lost), bal(s, new)) == (0, UNIT)
+    assert (s.claimable(lost), s.claimable(new)) == (0, owed)
+    assert read(s, "holderCount") == 2
+
+
+def test_a_recovery_emits_the_freeze_and_lock_up_events_of_what_it_moves(
+    setup: TokenSetup,
+) -> None:
+    s = ruled(setup)
+    lost, new = wallet("rec8-lost"), wallet("rec8-new")
+    s.verify(lost)
+    s.mint(lost, 4 * UNIT)
+    agent(s, "freezePartialTokens", lost.address, 3 * UNIT)
+    end = read(s, "lockupEndOf", lost.address)
+    receipt = recover(s, lost, new)
+    assert events(receipt, s.token, "TokensUnfrozen") == [
+        {"holder": lost.address, "amount": 3 * UNIT}
+    ]
+    assert events(receipt, s.token, "TokensFrozen") == [{"holder": new.address, "amount": 3 * UNIT}]
+    assert events(receipt, s.token, "LockupStarted") == [
+        {"holder": lost.address, "lockupEnd": 0},
+        {"holder": new.address, "lockupEnd": end},
+    ]
 
 
 def test_recovery_works_while_paused_and_after_maturity(setup: TokenSetup) -> None:

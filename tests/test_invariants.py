@@ -8,6 +8,8 @@ Invariants (after every step):
   they can claim plus the dust equals `totalDistributed`; the dust is the sum of the fractions
   each holder's claim was floored by plus the carried remainder, exactly, so
   `0 <= dust < number of wallets that ever held`; the token holds exactly `claimable + dust`;
+* a frozen wallet's revenue is held: its own claim is refused (`RevenueHeld`) and `claimFor`
+  skips it, while it keeps accruing;
 * a holder's claimable amount never falls, except by their own claim (a burn, a transfer, a
   freeze or someone else's claim leave past revenue in place; a wallet recovery moves it);
 * `totalSupply` equals the sum of the balances, and no unverified wallet ever holds tokens;
@@ -41,13 +43,14 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tests.conftest import UNIT, USD, TokenSetup, events, wallet
+from tests.conftest import SUPPLY_CAP, UNIT, USD, TokenSetup, events, wallet
 from tokenizer.chain import Chain, Receipt, TxRequest
 from tokenizer.errors import TransactionReverted
 
 MAGNITUDE = 2**128
 REPORT = b"\x22" * 32
 MAX_UINT = 2**256 - 1
+MAX_PER_SHARE = (2**255 - 1) // SUPPLY_CAP
 VERIFIED = 5
 UNVERIFIED = 2
 MAX_EXAMPLES = 100
@@ -98,7 +101,7 @@ class Model:
     """An exact integer mirror of the token: accumulator, carried remainder, per-holder
     corrections (claims folded in, as in the contract), balances and freezes."""
 
-    verified: frozenset[str]
+    verified: set[str]  # registered wallets (a recovery moves an identity)
     per_share: int = 0
     remainder: int = 0
     distributed: int = 0
@@ -109,6 +112,7 @@ class Model:
     frozen: dict[str, int] = field(default_factory=dict)
     wallet_frozen: set[str] = field(default_factory=set)
     ever_held: set[str] = field(default_factory=set)
+    recovered_to: dict[str, str] = field(default_factory=dict)  # the registry's recoveries
     paused: bool = False
 
     # ----------------------------------------------------------------- views
@@ -321,7 +325,7 @@ class RevenueShareMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.snapshot = self.env.chain.snapshot()
-        self.model = Model(verified=self.env.verified)
+        self.model = Model(verified=set(self.env.verified))
         self.previous_claimable: dict[str, int] = {}
         self.may_fall: set[str] = set()  # wallets whose claimable may drop in this step
         self.state: ChainState | None = None
@@ -416,7 +420,12 @@ class RevenueShareMachine(RuleBasedStateMachine):
     def distribute(self, amount: int) -> None:
         self.step("distribute")
         s, period = self.env.setup, self.model.last_period + 1
-        refusals = {"NoHolders"} if self.model.supply() == 0 else set()
+        m = self.model
+        refusals = {"NoHolders"} if m.supply() == 0 else set()
+        if not refusals:
+            delta = (amount * MAGNITUDE + m.remainder) // m.supply()
+            if m.per_share + delta > MAX_PER_SHARE:  # perShare x cap must fit an int256
+                refusals.add("DistributionTooLarge")
         receipt = self.expect(
             refusals, s.chain.tx(s.servicer, s.token, "distribute", period, amount, REPORT)
         )
@@ -442,7 +451,12 @@ class RevenueShareMachine(RuleBasedStateMachine):
         address = self.address(holder)
         owed = self.model.claimable(address)
         req = self.env.chain.tx(self.account(holder), self.env.setup.token, "claim")
-        receipt = self.expect(set() if owed else {"NothingToClaim"}, req)
+        if address in self.model.wallet_frozen:
+            refusals = {"RevenueHeld"}  # a frozen wallet's revenue is held, not paid
+            self.env.rules["claim_held"] = self.env.rules.get("claim_held", 0) + 1
+        else:
+            refusals = set() if owed else {"NothingToClaim"}
+        receipt = self.expect(refusals, req)
         if receipt:
             self.may_fall.add(address)
             self.check_claims(receipt, [(address, self.model.claim(address))])
@@ -454,7 +468,8 @@ class RevenueShareMachine(RuleBasedStateMachine):
         addresses = [self.address(h) for h in holders]
         receipt = s.chain.send(s.chain.tx(s.stranger, s.token, "claimFor", addresses))
         self.may_fall.update(addresses)
-        self.check_claims(receipt, [(a, self.model.claim(a)) for a in addresses])
+        paid = [(a, self.model.claim(a)) for a in addresses if a not in self.model.wallet_frozen]
+        self.check_claims(receipt, paid)
 
     @rule(seconds=st.integers(min_value=1, max_value=2 * 86_400))
     def advance_time(self, seconds: int) -> None:
@@ -520,17 +535,33 @@ class RevenueShareMachine(RuleBasedStateMachine):
             self.model.forced_transfer(src, dst, value)
 
     @precondition(lambda self: self.env.has_recovery)
-    @rule(lost=wallet_indexes, new=wallet_indexes)
-    def recover_wallet(self, lost: int, new: int) -> None:
+    @rule(lost=wallet_indexes, new=wallet_indexes, in_registry=st.booleans())
+    def recover_wallet(self, lost: int, new: int, in_registry: bool) -> None:
+        """A recovery: the registry moves the identity (when `in_registry` and it can: a
+        registered lost wallet, a fresh new one), then the token moves the holding, only where
+        the registry says the investor went and only into a wallet holding nothing; no other
+        rule applies (pause, freezes, lock-up, the receiver's KYC)."""
         self.step("recover_wallet")
-        s = self.env.setup
+        s, m = self.env.setup, self.model
         old, fresh = self.address(lost), self.address(new)
-        refusals = self.model.receiver_refusals(fresh)
+        if in_registry and old != fresh and old in m.verified and fresh not in m.verified:
+            s.chain.send(s.chain.tx(s.agent, s.registry, "recoverIdentity", old, fresh))
+            m.verified.discard(old)
+            m.verified.add(fresh)
+            m.recovered_to[old] = fresh
+        refusals = set()
         if old == fresh:
+            refusals.add("InvalidRecoveryWallet")
+        elif m.recovered_to.get(old) != fresh:
+            refusals.add("RecoveryNotInRegistry")
+        elif m.balance(fresh) != 0:
             refusals.add("InvalidRecoveryWallet")
         if self.expect(refusals, s.chain.tx(s.agent, s.token, "recoverWallet", old, fresh)):
             self.may_fall.add(old)  # its unclaimed revenue moves to the new wallet
             self.model.recover(old, fresh)
+            self.env.rules["recovered"] = self.env.rules.get("recovered", 0) + 1
+            if old in m.wallet_frozen:
+                self.env.rules["recovered_frozen"] = self.env.rules.get("recovered_frozen", 0) + 1
 
     # ----------------------------------------------------------------- invariants
 
@@ -568,7 +599,7 @@ class RevenueShareMachine(RuleBasedStateMachine):
         c = self.chain_state()
         assert c.total_supply == sum(c.balances.values()) == self.model.supply()
         for address, balance in c.balances.items():
-            if address not in self.env.verified:
+            if address not in self.model.verified:
                 assert balance == 0, f"unverified {address} holds {balance}"
 
     @invariant()

@@ -274,6 +274,19 @@ def test_missed_soft_cap_fails_the_sale_and_refunds_every_buyer_in_full(sale: Sa
     assert sale.s.balance(sale.offering.address) == 0
 
 
+def test_anyone_can_finalize_a_failed_sale_once_its_window_has_ended(sale: Sale) -> None:
+    alice = sale.buyer("alice")
+    sale.open()
+    sale.buy(alice, 500 * USD)
+    stranger = sale.s.stranger
+    assert sale.refused(stranger, "finalize").error_name == "SaleStillOpen"
+    sale.close()
+    sale.s.chain.send(sale.s.chain.tx(stranger, sale.offering, "finalize"))  # the admin is away
+    assert sale.read("status") == FAILED
+    sale.s.chain.send(sale.s.chain.tx(alice, sale.offering, "refund"))
+    assert sale.s.balance(alice) == MAX_PURCHASE
+
+
 def test_refund_twice_reverts_nothing_to_refund(sale: Sale) -> None:
     alice = sale.buyer("alice")
     sale.open()
@@ -292,6 +305,97 @@ def test_refund_before_finalizing_is_not_available(sale: Sale) -> None:
     sale.buy(alice, 500 * USD)
     assert sale.refused(alice, "refund").error_name == "RefundsNotAvailable"
     assert sale.s.balance(alice) == MAX_PURCHASE - 500 * USD
+
+
+def test_sale_tokens_cannot_move_until_the_sale_has_succeeded(sale: Sale) -> None:
+    alice, bob = sale.buyer("held-alice"), sale.buyer("held-bob")
+    sale.open()
+    sale.buy(alice, MAX_PURCHASE)
+    sale.buy(bob, MIN_PURCHASE)
+    c, token = sale.s.chain, sale.s.token
+    with pytest.raises(TransactionReverted) as info:
+        c.send(c.tx(alice, token, "transfer", bob.address, UNIT))
+    assert info.value.error_name == "TransfersHeld"
+    sale.close()
+    sale.finalize()
+    assert sale.read("status") == SUCCEEDED
+    c.send(c.tx(alice, token, "transfer", bob.address, UNIT))
+    assert sale.tokens(bob) == MIN_PURCHASE * UNIT // PRICE + UNIT
+
+
+def test_a_recovery_moves_the_refund_right_with_the_tokens(sale: Sale) -> None:
+    lost, new, other = sale.buyer("refund-lost"), wallet("refund-new"), sale.buyer("refund-other")
+    c, s = sale.s.chain, sale.s
+    sale.open()
+    sale.buy(lost, 700 * USD + 3)
+    sale.buy(other, 300 * USD)
+    c.fund([new.address], 10**18)
+    c.send(c.tx(s.agent, s.registry, "recoverIdentity", lost.address, new.address))
+    c.send(c.tx(s.agent, s.token, "recoverWallet", lost.address, new.address))
+    wrong = sale.refused(s.stranger, "recoverPurchase", lost.address, other.address)
+    assert wrong.error_name == "RecoveryNotInRegistry"
+    c.send(c.tx(s.stranger, sale.offering, "recoverPurchase", lost.address, new.address))
+    assert (sale.read("paidOf", lost.address), sale.read("paidOf", new.address)) == (
+        0,
+        700 * USD + 3,
+    )
+    sale.close()
+    sale.finalize()
+    assert sale.read("status") == FAILED
+    c.send(c.tx(new, sale.offering, "refund"))
+    assert s.balance(new) == 700 * USD + 3
+    assert sale.tokens(new) == 0
+    assert sale.refused(lost, "refund").error_name == "NothingToRefund"
+
+
+def test_after_a_failed_sale_the_offering_holds_exactly_the_refunds_still_owed(
+    sale: Sale,
+) -> None:
+    buyers = [sale.buyer(f"owed-{n}") for n in range(3)]
+    c = sale.s.chain
+    sale.open()
+    for n, buyer in enumerate(buyers):
+        sale.buy(buyer, (n + 1) * 1_000 * USD + n)
+    with pytest.raises(TransactionReverted):  # no sale token changes hands before success
+        c.send(c.tx(buyers[0], sale.s.token, "transfer", buyers[1].address, 1))
+    sale.close()
+    sale.finalize()
+
+    def owed() -> int:
+        return sum(int(sale.read("paidOf", b.address)) for b in buyers)
+
+    assert sale.s.balance(sale.offering.address) == owed() == sale.read("raised")
+    c.send(c.tx(buyers[1], sale.offering, "refund"))
+    assert sale.s.balance(sale.offering.address) == owed() == 1_000 * USD + 3_000 * USD + 2
+
+
+def test_a_frozen_buyer_cannot_refund_itself_and_the_admin_settles_it_with_an_event(
+    sale: Sale,
+) -> None:
+    from tests.conftest import events
+
+    buyer, payee = sale.buyer("frozen-refund"), wallet("frozen-refund-payee").address
+    c, s = sale.s.chain, sale.s
+    sale.open()
+    sale.buy(buyer, 800 * USD)
+    c.send(c.tx(s.agent, s.token, "setWalletFrozen", buyer.address, True))
+    sale.close()
+    sale.finalize()
+    assert sale.refused(buyer, "refund").error_name == "RefundHeld"
+    assert sale.refused(s.stranger, "settleHeldRefund", buyer.address, payee).error_name == (
+        "AccessControlUnauthorizedAccount"
+    )
+    receipt = c.send(c.tx(s.admin, sale.offering, "settleHeldRefund", buyer.address, payee))
+    tokens = 800 * USD * UNIT // PRICE
+    assert events(receipt, sale.offering, "HeldRefundSettled") == [
+        {"buyer": buyer.address, "payee": payee, "payment": 800 * USD, "tokensBurned": tokens}
+    ]
+    assert (s.balance(payee), s.balance(buyer), sale.tokens(buyer)) == (
+        800 * USD,
+        0 + 10_000 * USD - 800 * USD,
+        0,
+    )
+    assert s.balance(sale.offering.address) == 0
 
 
 # --------------------------------------------------------------------------- terms

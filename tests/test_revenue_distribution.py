@@ -431,3 +431,55 @@ def test_out_of_sequence_period_is_refused_and_moves_no_money(
     # The approval was in place: the right id goes through.
     chain.send(chain.tx(setup.servicer, setup.token, "distribute", 2, 25 * USD, REPORT))
     assert setup.balance(setup.token.address) == balances[1] + 25 * USD
+
+
+# --------------------------------------------------------------------------- supply cap
+
+
+def test_a_distribution_that_would_overflow_the_books_at_the_supply_cap_is_refused(
+    setup: TokenSetup,
+) -> None:
+    s = setup
+    a, b = wallet("cap-a"), wallet("cap-b")
+    s.verify(a, b)
+    s.mint(a, 1)  # a supply of one base unit
+    big = 10 * 10**18  # "10 DAI" in an 18-decimal settlement token
+    c = s.chain
+    c.send(c.tx(s.admin, s.stablecoin, "mint", s.servicer.address, big))
+    c.send(c.tx(s.servicer, s.stablecoin, "approve", s.token.address, big))  # type: ignore[attr-defined]
+    with pytest.raises(TransactionReverted) as info:
+        c.send(c.tx(s.servicer, s.token, "distribute", 1, big, REPORT))
+    assert info.value.error_name == "DistributionTooLarge"
+    # Normal sizes keep working: mints, transfers and a distribution of normal size.
+    s.mint(b, 18 * UNIT)
+    c.send(c.tx(b, s.token, "transfer", a.address, UNIT))
+    s.distribute(1, 10 * USD)
+    assert s.claimable(b) > 0
+
+
+def test_minting_beyond_the_supply_cap_is_refused(setup: TokenSetup) -> None:
+    from tests.conftest import SUPPLY_CAP
+
+    s = setup
+    a = wallet("cap-mint")
+    s.verify(a)
+    assert s.chain.call(s.token.functions.supplyCap()) == SUPPLY_CAP  # type: ignore[attr-defined]
+    s.mint(a, SUPPLY_CAP - 1)
+    s.mint(a, 1)
+    with pytest.raises(TransactionReverted) as info:
+        s.mint(a, 1)
+    assert info.value.error_name == "SupplyCapExceeded"
+    assert s.chain.call(s.token.functions.totalSupply()) == SUPPLY_CAP  # type: ignore[attr-defined]
+
+
+def test_the_deployed_token_is_capped_at_the_specs_supply(
+    chain: Chain, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import SEED
+    from tokenizer.deploy import deploy_deal
+    from tokenizer.spec import load_spec
+
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
+    spec = load_spec(SEED)
+    deal = deploy_deal(chain, spec)
+    assert chain.call(deal.token.functions.supplyCap()) == spec.token.supply

@@ -70,6 +70,7 @@ TABLE: tuple[Entry, ...] = tuple(
         "unfreezePartialTokens(address,uint256)",
         "batchFreezePartialTokens(address[],uint256[])",
         "batchUnfreezePartialTokens(address[],uint256[])",
+        "setTransfersHeld(bool)",
     )
     + _entries(TOKEN, (SERVICER,), "distribute(uint256,uint256,bytes32)")
     + _entries(
@@ -103,7 +104,15 @@ TABLE: tuple[Entry, ...] = tuple(
     + _entries(REGISTRY, (ANYONE,), SELF_ONLY, note="only one's own roles")
     + _entries(OFFERING, (ANYONE,), "buy(uint256)", note="verified investors only")
     + _entries(OFFERING, (ANYONE,), "refund()", note="buyers, after a failed sale")
-    + _entries(OFFERING, (ADMIN,), "finalize()", *ROLE_ADMIN_FUNCTIONS)
+    + _entries(
+        OFFERING,
+        (ANYONE,),
+        "recoverPurchase(address,address)",
+        note="moves a refund right where the registry recovered the wallet",
+    )
+    + _entries(OFFERING, (ADMIN,), "settleHeldRefund(address,address)")
+    + _entries(OFFERING, (ANYONE,), "finalize()", note="once the window ended or the cap is met")
+    + _entries(OFFERING, (ADMIN,), *ROLE_ADMIN_FUNCTIONS)
     + _entries(OFFERING, (ANYONE,), SELF_ONLY, note="only one's own roles")
     + _entries(
         MARKET,

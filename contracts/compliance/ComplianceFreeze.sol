@@ -166,13 +166,16 @@ abstract contract ComplianceFreeze is TokenGate {
         return refusal;
     }
 
-    /// @dev Frozen tokens move with a recovered wallet.
+    /// @dev Frozen tokens move with a recovered wallet. Emits {TokensUnfrozen} for the lost
+    /// wallet and {TokensFrozen} for the new one.
     function _moveHolderCompliance(address from, address to) internal virtual override {
         super._moveHolderCompliance(from, to);
         uint256 frozen = _holderCompliance[from].frozenTokens;
         if (frozen != 0) {
             _holderCompliance[from].frozenTokens = 0;
             _holderCompliance[to].frozenTokens = SafeCast.toUint128(_holderCompliance[to].frozenTokens + frozen);
+            emit TokensUnfrozen(from, frozen);
+            emit TokensFrozen(to, frozen);
         }
     }
 

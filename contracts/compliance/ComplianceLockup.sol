@@ -19,7 +19,8 @@ abstract contract ComplianceLockup is TokenGate {
 
     /// @notice Emitted when the admin sets the lock-up period.
     event LockupPeriodSet(uint32 lockupPeriod);
-    /// @notice Emitted when a mint starts or extends a holder's lock-up.
+    /// @notice Emitted when a mint starts or extends a holder's lock-up, and when a recovery
+    /// moves it (the lost wallet's end becomes 0, the new wallet's the later of the two).
     event LockupStarted(address indexed holder, uint64 lockupEnd);
 
     /// @dev The sender's tokens are locked up until `lockupEnd`.
@@ -65,13 +66,18 @@ abstract contract ComplianceLockup is TokenGate {
         return rule == RULE_LOCKUP || super._knownRule(rule);
     }
 
-    /// @dev A recovered wallet keeps the later of the two lock-up ends.
+    /// @dev A recovered wallet keeps the later of the two lock-up ends. Emits {LockupStarted}
+    /// for each wallet whose end changes.
     function _moveHolderCompliance(address from, address to) internal virtual override {
         super._moveHolderCompliance(from, to);
         uint64 end = _holderCompliance[from].lockupEnd;
         if (end != 0) {
             _holderCompliance[from].lockupEnd = 0;
-            if (end > _holderCompliance[to].lockupEnd) _holderCompliance[to].lockupEnd = end;
+            emit LockupStarted(from, 0);
+            if (end > _holderCompliance[to].lockupEnd) {
+                _holderCompliance[to].lockupEnd = end;
+                emit LockupStarted(to, end);
+            }
         }
     }
 

@@ -2,7 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {IIdentityRegistry} from "./IIdentityRegistry.sol";
+import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {AgentRole, ISharedErrors} from "../common/Shared.sol";
 
 /**
  * @title IdentityRegistry
@@ -12,10 +13,7 @@ import {IIdentityRegistry} from "./IIdentityRegistry.sol";
  * Investor class: 0 retail, 1 professional, 2 accredited, 3 institutional. The agent registers,
  * updates, removes (one by one or in batches) and recovers identities.
  */
-contract IdentityRegistry is AccessControl, IIdentityRegistry {
-    /// @notice Role allowed to register, update and remove investors.
-    bytes32 public constant AGENT_ROLE = keccak256("AGENT_ROLE");
-
+contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityRegistry {
     /// @notice Highest valid investor class (institutional).
     uint8 public constant MAX_INVESTOR_CLASS = 3;
 
@@ -31,6 +29,7 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
     }
 
     mapping(address wallet => Identity) private _identities;
+    mapping(address lostWallet => address newWallet) private _recoveredTo;
     uint256 private _investorCount;
 
     /// @notice Emitted when a wallet is registered.
@@ -54,8 +53,6 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
     error InvalidInvestorClass(uint8 investorClass);
     /// @dev The country code is 0 or above {MAX_COUNTRY}.
     error InvalidCountry(uint16 country);
-    /// @dev The arrays of a batch call have different lengths.
-    error LengthMismatch(uint256 expected, uint256 given);
 
     /**
      * @notice Deploys the registry.
@@ -182,7 +179,9 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
      * was lost to the investor's new wallet; the lost wallet is no longer registered.
      * @dev Agent only. The first step of a wallet recovery; each token the investor holds then
      * moves the holding with `recoverWallet(lostWallet, newWallet)`. The new wallet must not be
-     * registered yet. The number of investors is unchanged. Emits {IdentityRecovered}.
+     * registered yet. The number of investors is unchanged. The registry remembers the new
+     * wallet ({recoveredWallet}): tokens and offerings move a holding or a refund right only
+     * where the registry says the investor went. Emits {IdentityRecovered}.
      * @param lostWallet Registered wallet whose key was lost.
      * @param newWallet The investor's new wallet (not zero, not registered).
      */
@@ -193,13 +192,13 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
         if (_identities[newWallet].registered) revert IdentityAlreadyRegistered(newWallet);
         delete _identities[lostWallet];
         _identities[newWallet] = identity;
+        _recoveredTo[lostWallet] = newWallet;
         emit IdentityRecovered(lostWallet, newWallet, identity.country, identity.investorClass, identity.kycExpiry);
     }
 
     /**
-     * @notice Whether `wallet` is registered and its KYC has not expired.
-     * @param wallet The wallet to check.
-     * @return True if registered and `kycExpiry > block.timestamp`.
+     * @inheritdoc IIdentityRegistry
+     * @dev True if registered and `kycExpiry > block.timestamp`.
      */
     function isVerified(address wallet) external view override returns (bool) {
         Identity storage id = _identities[wallet];
@@ -207,12 +206,8 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
     }
 
     /**
-     * @notice Country, investor class and KYC expiry of `wallet`, in one call (all zero if the
-     * wallet is not registered). What a token reads on every transfer.
-     * @param wallet The wallet to look up.
-     * @return country ISO 3166-1 numeric country code.
-     * @return investorClass 0 retail, 1 professional, 2 accredited, 3 institutional.
-     * @return kycExpiry Unix time at which the KYC check expires.
+     * @inheritdoc IIdentityRegistry
+     * @dev What a token reads on every transfer: one storage slot.
      */
     function investorOf(address wallet)
         external
@@ -222,6 +217,11 @@ contract IdentityRegistry is AccessControl, IIdentityRegistry {
     {
         Identity storage id = _identities[wallet];
         return (id.country, id.investorClass, id.kycExpiry);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function recoveredWallet(address lostWallet) external view override returns (address) {
+        return _recoveredTo[lostWallet];
     }
 
     /**

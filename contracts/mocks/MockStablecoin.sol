@@ -3,14 +3,13 @@ pragma solidity ^0.8.24;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {ISharedErrors} from "../common/Shared.sol";
 
 /**
  * @title MockStablecoin
  * @notice A 6-decimal stand-in for a USD stablecoin on local chains. Only the owner can mint.
  */
-contract MockStablecoin is ERC20, Ownable {
-    /// @dev The two arrays of a batch call have different lengths.
-    error LengthMismatch(uint256 expected, uint256 given);
+contract MockStablecoin is ERC20, Ownable, ISharedErrors {
 
     /**
      * @notice Deploys the stablecoin.

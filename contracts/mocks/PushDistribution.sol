@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {ISharedErrors} from "../common/Shared.sol";
 
 /**
  * @title PushDistribution
@@ -12,11 +13,9 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
  * share of the stablecoin in a loop. Its cost grows linearly with the number of holders, unlike
  * the O(1) accumulator of `RevenueDistribution`.
  */
-contract PushDistribution is Ownable {
+contract PushDistribution is Ownable, ISharedErrors {
     using SafeERC20 for IERC20;
 
-    /// @dev The two arrays of a batch call have different lengths.
-    error LengthMismatch(uint256 expected, uint256 given);
     /// @dev A holder was added twice.
     error HolderAlreadyAdded(address holder);
     /// @dev A holder with a zero balance or the zero address.

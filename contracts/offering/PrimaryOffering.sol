@@ -6,6 +6,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {RevenueShareToken} from "../token/RevenueShareToken.sol";
+import {IPrimaryOffering} from "../interfaces/IPrimaryOffering.sol";
 
 /**
  * @title PrimaryOffering
@@ -14,26 +15,8 @@ import {RevenueShareToken} from "../token/RevenueShareToken.sol";
  * can get a full refund.
  * @dev The offering needs the token's AGENT_ROLE to mint and burn. Tokens are minted at purchase.
  */
-contract PrimaryOffering is AccessControl, ReentrancyGuard {
+contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
     using SafeERC20 for IERC20;
-
-    /// @notice Sale terms. Amounts are in payment-token units; `price` is per whole token (1e18).
-    struct Terms {
-        uint256 price;
-        uint64 start;
-        uint64 end;
-        uint256 softCap;
-        uint256 hardCap;
-        uint256 minPurchase;
-        uint256 maxPurchase;
-    }
-
-    /// @notice Sale state.
-    enum Status {
-        Active,
-        Succeeded,
-        Failed
-    }
 
     uint256 private constant ONE_TOKEN = 1e18;
 
@@ -59,53 +42,10 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard {
     /// @notice Tokens bought by a buyer (zeroed on refund).
     mapping(address buyer => uint256) public tokensOf;
 
-    /// @notice Emitted for every purchase.
-    event TokensPurchased(address indexed buyer, uint256 payment, uint256 tokens);
-    /// @notice Emitted once when the sale is finalized.
-    event OfferingFinalized(bool succeeded, uint256 raised);
-    /// @notice Emitted for every refund.
-    event Refunded(address indexed buyer, uint256 payment, uint256 tokens);
-
-    /// @dev Price is zero.
-    error InvalidPrice(uint256 price);
-    /// @dev The sale window is empty (`end <= start`).
-    error InvalidSaleWindow(uint64 start, uint64 end);
-    /// @dev The hard cap is zero.
-    error InvalidHardCap(uint256 hardCap);
-    /// @dev The soft cap is above the hard cap.
-    error SoftCapAboveHardCap(uint256 softCap, uint256 hardCap);
-    /// @dev The per-investor maximum is zero.
-    error InvalidMaxPurchase(uint256 maxPurchase);
-    /// @dev The per-purchase minimum is above the per-investor maximum.
-    error MinPurchaseAboveMaxPurchase(uint256 minPurchase, uint256 maxPurchase);
-    /// @dev A constructor address argument is zero.
-    error InvalidAddress(string what);
-
-    /// @dev Outside `[start, end)` or already finalized.
-    error SaleNotOpen(uint64 start, uint64 end, uint256 currentTime);
-    /// @dev The buyer is not verified by the token's identity registry.
-    error BuyerNotVerified(address buyer);
-    /// @dev The payment is below the per-purchase minimum.
-    error BelowMinimumPurchase(uint256 payment, uint256 minimum);
-    /// @dev The buyer's cumulative payment would exceed the per-investor maximum.
-    error AboveMaximumPurchase(uint256 cumulative, uint256 maximum);
-    /// @dev The raise would exceed the hard cap.
-    error HardCapExceeded(uint256 raisedAfter, uint256 hardCap);
-    /// @dev The payment buys less than one token unit.
-    error PaymentTooSmall(uint256 payment, uint256 price);
-    /// @dev Finalize before `end` while the hard cap is not reached.
-    error SaleStillOpen();
-    /// @dev The sale is already finalized.
-    error AlreadyFinalized();
-    /// @dev Refunds only exist after a failed sale.
-    error RefundsNotAvailable();
-    /// @dev The caller has no payment to refund.
-    error NothingToRefund(address buyer);
-
     /**
      * @notice Deploys the offering and validates its terms.
      * @param terms_ Sale terms.
-     * @param admin Receives DEFAULT_ADMIN_ROLE (may finalize).
+     * @param admin Receives DEFAULT_ADMIN_ROLE.
      * @param token_ The token sold; grant this contract its AGENT_ROLE.
      * @param paymentToken_ The stablecoin buyers pay with.
      * @param treasury_ Receiver of the proceeds.
@@ -138,11 +78,9 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard {
     }
 
     /**
-     * @notice Buys tokens for `payment` units of the payment token (approve first).
+     * @inheritdoc IPrimaryOffering
      * @dev Tokens = payment * 1e18 / price, minted to the caller at once; the payment stays in
      * escrow until {finalize}. Emits {TokensPurchased}.
-     * @param payment Payment-token units to pay.
-     * @return tokens Token units minted (18 decimals).
      */
     function buy(uint256 payment) external nonReentrant returns (uint256 tokens) {
         Terms memory t = _terms;
@@ -159,39 +97,50 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard {
         tokens = payment * ONE_TOKEN / t.price;
         if (tokens == 0) revert PaymentTooSmall(payment, t.price);
 
+        bool firstSale = raised == 0;
         if (paidBefore == 0) ++buyerCount;
         paidOf[msg.sender] = cumulative;
         tokensOf[msg.sender] += tokens;
         raised = raisedAfter;
         emit TokensPurchased(msg.sender, payment, tokens);
 
+        // The sale's tokens stay where they were bought until the sale succeeds: a refund
+        // right belongs to the wallet that paid.
+        if (firstSale) token.setTransfersHeld(true);
         paymentToken.safeTransferFrom(msg.sender, address(this), payment);
         token.mint(msg.sender, tokens);
     }
 
     /**
-     * @notice Closes the sale: proceeds to the treasury if the soft cap is met, else refunds open.
-     * @dev Admin only; after `end` or once the hard cap is reached; once only.
-     * Emits {OfferingFinalized}.
+     * @inheritdoc IPrimaryOffering
+     * @dev Anyone may call, after `end` or once the hard cap is reached; once only. The
+     * outcome follows from the terms alone (soft cap met or not), so nobody's absence or lost
+     * key can keep a failed sale from opening its refunds. Emits {OfferingFinalized}.
      */
-    function finalize() external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
+    function finalize() external nonReentrant {
         if (status != Status.Active) revert AlreadyFinalized();
         uint256 raised_ = raised;
         if (block.timestamp < _terms.end && raised_ < _terms.hardCap) revert SaleStillOpen();
         bool succeeded = raised_ >= _terms.softCap;
         status = succeeded ? Status.Succeeded : Status.Failed;
         emit OfferingFinalized(succeeded, raised_);
-        if (succeeded && raised_ > 0) paymentToken.safeTransfer(treasury, raised_);
+        if (succeeded && raised_ > 0) {
+            token.setTransfersHeld(false);
+            paymentToken.safeTransfer(treasury, raised_);
+        }
     }
 
     /**
-     * @notice Returns the caller's full payment after a failed sale and burns the tokens bought.
-     * @dev The caller must still hold the tokens bought. Emits {Refunded}.
+     * @inheritdoc IPrimaryOffering
+     * @dev The caller must still hold the tokens bought (sale tokens cannot move before the
+     * sale succeeds, except by the agent). A frozen wallet, or one with frozen tokens, is
+     * refused ({RefundHeld}): the admin settles it ({settleHeldRefund}). Emits {Refunded}.
      */
     function refund() external nonReentrant {
         if (status != Status.Failed) revert RefundsNotAvailable();
         uint256 payment = paidOf[msg.sender];
         if (payment == 0) revert NothingToRefund(msg.sender);
+        if (token.isWalletFrozen(msg.sender) || token.frozenTokens(msg.sender) != 0) revert RefundHeld(msg.sender);
         uint256 tokens = tokensOf[msg.sender];
 
         paidOf[msg.sender] = 0;
@@ -204,9 +153,51 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard {
     }
 
     /**
-     * @notice The sale terms.
-     * @return The terms as set at deployment.
+     * @inheritdoc IPrimaryOffering
+     * @dev Works in every state (during the sale it keeps the per-investor maximum per
+     * investor). Reverts with {RecoveryNotInRegistry} unless the token's identity registry
+     * records the recovery, {NothingToRefund} if the lost wallet bought nothing. Emits
+     * {PurchaseRecovered}.
      */
+    function recoverPurchase(address lostWallet, address newWallet) external nonReentrant {
+        if (newWallet == address(0) || token.identityRegistry().recoveredWallet(lostWallet) != newWallet) {
+            revert RecoveryNotInRegistry(lostWallet, newWallet);
+        }
+        uint256 payment = paidOf[lostWallet];
+        if (payment == 0) revert NothingToRefund(lostWallet);
+        uint256 tokens = tokensOf[lostWallet];
+        paidOf[lostWallet] = 0;
+        tokensOf[lostWallet] = 0;
+        paidOf[newWallet] += payment;
+        tokensOf[newWallet] += tokens;
+        emit PurchaseRecovered(lostWallet, newWallet, payment, tokens);
+    }
+
+    /**
+     * @inheritdoc IPrimaryOffering
+     * @dev Admin only, after a failed sale. Burns `min(tokens bought, balance)` (the agent may
+     * have moved some by a forced transfer); frozen tokens burned are unfrozen first. Emits
+     * {HeldRefundSettled}.
+     */
+    function settleHeldRefund(address buyer, address payee) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
+        if (status != Status.Failed) revert RefundsNotAvailable();
+        if (payee == address(0)) revert InvalidAddress("payee");
+        uint256 payment = paidOf[buyer];
+        if (payment == 0) revert NothingToRefund(buyer);
+        uint256 tokens = tokensOf[buyer];
+        uint256 held = token.balanceOf(buyer);
+        if (held < tokens) tokens = held;
+
+        paidOf[buyer] = 0;
+        tokensOf[buyer] = 0;
+        totalRefunded += payment;
+        emit HeldRefundSettled(buyer, payee, payment, tokens);
+
+        token.burn(buyer, tokens);
+        paymentToken.safeTransfer(payee, payment);
+    }
+
+    /// @inheritdoc IPrimaryOffering
     function terms() external view returns (Terms memory) {
         return _terms;
     }

@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IRevenueDistribution} from "../interfaces/IRevenueDistribution.sol";
 
 /**
  * @title RevenueDistribution
@@ -17,7 +18,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
  * `sum(claimed) + sum(claimable) + dust == totalDistributed` to the unit. Claimed amounts
  * are in the {RevenueClaimed} events; the token stores only what paying holders needs.
  */
-abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
+abstract contract RevenueDistribution is ERC20, ReentrancyGuard, IRevenueDistribution {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
     using SafeCast for int256;
@@ -26,10 +27,15 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
     uint256 public constant MAGNITUDE = 2 ** 128;
 
     IERC20 private immutable _settlementToken;
+    uint256 private immutable _supplyCap;
+    /// @dev The accumulator's ceiling: `perShare x supplyCap` (every correction and every
+    /// holder's `perShare x balance`) must fit an int256.
+    uint256 private immutable _maxPerShare;
 
-    // Two storage slots, each read and written once per distribution. The narrower types are
-    // checked with SafeCast: they overflow only for absurd figures (a supply above 2^128 base
-    // units, or more than 2^128 settlement units in all).
+    // Two storage slots, each read and written once per distribution. The accumulator is kept
+    // below `_maxPerShare` ({DistributionTooLarge}), which fits uint192 for any cap of 2^64 base
+    // units or more; the other narrow types are checked with SafeCast and overflow only for
+    // absurd figures (more than 2^128 settlement units in all).
     uint192 private _magnifiedRevenuePerShare;
     uint64 private _lastPeriodId;
     uint128 private _magnifiedRemainder;
@@ -40,113 +46,76 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
     mapping(address holder => int256) private _magnifiedCorrections;
 
     /**
-     * @notice Emitted for every distribution. The record of a period (amount, report hash,
-     * block time) lives in this event; the token keeps only what it needs to pay holders.
+     * @param settlementToken_ Stablecoin revenue is paid in.
+     * @param supplyCap_ The most tokens that can ever exist, in base units (1 .. 2^128).
      */
-    event RevenueDistributed(
-        uint256 indexed periodId,
-        uint256 amount,
-        bytes32 reportHash,
-        uint256 magnifiedPerShareDelta,
-        uint256 magnifiedRemainder
-    );
-    /// @notice Emitted when revenue is paid out to a holder.
-    event RevenueClaimed(address indexed holder, uint256 amount);
-    /// @notice Emitted when a holder's unclaimed revenue moves to another wallet (recovery).
-    event AccruedRevenueMoved(address indexed from, address indexed to, uint256 claimable);
-
-    /// @dev Period ids must be `lastPeriodId + 1`.
-    error PeriodOutOfSequence(uint256 expected, uint256 given);
-    /// @dev A distribution while the supply is zero.
-    error NoHolders();
-    /// @dev The holder has nothing to claim.
-    error NothingToClaim(address holder);
-    /// @dev The settlement token is the zero address.
-    error InvalidSettlementToken(address settlementToken);
-
-    constructor(IERC20 settlementToken_) {
+    constructor(IERC20 settlementToken_, uint256 supplyCap_) {
         if (address(settlementToken_) == address(0)) revert InvalidSettlementToken(address(settlementToken_));
+        if (supplyCap_ == 0 || supplyCap_ > type(uint128).max) revert InvalidSupplyCap(supplyCap_);
         _settlementToken = settlementToken_;
+        _supplyCap = supplyCap_;
+        _maxPerShare = uint256(type(int256).max) / supplyCap_;
     }
 
     /**
-     * @notice Claims all revenue owed to the caller.
-     * @dev Reverts with {NothingToClaim} if nothing is owed. Works while paused and after
-     * maturity. Emits {RevenueClaimed}.
-     * @return amount Settlement-token units paid.
+     * @inheritdoc IRevenueDistribution
+     * @dev Reverts with {RevenueHeld} if the caller's revenue is held ({_revenueHeld}), with
+     * {NothingToClaim} if nothing is owed. Works while paused and after maturity. Emits
+     * {RevenueClaimed}.
      */
     function claim() external nonReentrant returns (uint256 amount) {
+        if (_revenueHeld(msg.sender)) revert RevenueHeld(msg.sender);
         amount = _claim(msg.sender);
         if (amount == 0) revert NothingToClaim(msg.sender);
     }
 
     /**
-     * @notice Pays each listed holder the revenue owed to them, to their own address.
-     * @dev Anyone may call (pays the gas for others). Holders with nothing owed are skipped.
-     * Emits {RevenueClaimed} per paid holder.
-     * @param holders Holders to pay.
+     * @inheritdoc IRevenueDistribution
+     * @dev Anyone may call (pays the gas for others). Holders with nothing owed and holders
+     * whose revenue is held are skipped. Emits {RevenueClaimed} per paid holder.
      */
     function claimFor(address[] calldata holders) external nonReentrant {
         for (uint256 i = 0; i < holders.length; ++i) {
-            _claim(holders[i]);
+            if (!_revenueHeld(holders[i])) _claim(holders[i]);
         }
     }
 
-    /**
-     * @notice The settlement token revenue is paid in.
-     * @return The settlement token.
-     */
+    /// @inheritdoc IRevenueDistribution
     function settlementToken() public view returns (IERC20) {
         return _settlementToken;
     }
 
-    /**
-     * @notice Revenue `holder` can claim now, in settlement-token units (rounded down; the
-     * fraction stays with the holder and counts towards later periods).
-     * @param holder The holder.
-     * @return Settlement-token units claimable.
-     */
+    /// @inheritdoc IRevenueDistribution
     function claimable(address holder) public view returns (uint256) {
         return _magnifiedUnclaimed(holder) / MAGNITUDE;
     }
 
-    /**
-     * @notice Cumulative revenue per token, scaled by {MAGNITUDE}.
-     * @return The accumulator.
-     */
+    /// @inheritdoc IRevenueDistribution
     function magnifiedRevenuePerShare() public view returns (uint256) {
         return _magnifiedRevenuePerShare;
     }
 
-    /**
-     * @notice Magnified remainder carried into the next distribution.
-     * @return The carried remainder (scaled by {MAGNITUDE}).
-     */
+    /// @inheritdoc IRevenueDistribution
     function magnifiedRemainder() public view returns (uint256) {
         return _magnifiedRemainder;
     }
 
-    /**
-     * @notice The correction term of `holder` (claims included).
-     * @param holder The holder.
-     * @return The signed magnified correction.
-     */
+    /// @inheritdoc IRevenueDistribution
     function magnifiedCorrectionOf(address holder) public view returns (int256) {
         return _magnifiedCorrections[holder];
     }
 
-    /**
-     * @notice Id of the last distributed period (0 before the first).
-     * @return The last period id.
-     */
+    /// @inheritdoc IRevenueDistribution
     function lastPeriodId() public view returns (uint256) {
         return _lastPeriodId;
     }
 
-    /**
-     * @notice Sum of all distributed amounts.
-     * @return Settlement-token units distributed.
-     */
+    /// @inheritdoc IRevenueDistribution
+    function supplyCap() public view returns (uint256) {
+        return _supplyCap;
+    }
+
+    /// @inheritdoc IRevenueDistribution
     function totalDistributed() public view returns (uint256) {
         return _totalDistributed;
     }
@@ -165,7 +134,9 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
         uint256 total = amount * MAGNITUDE + _magnifiedRemainder;
         uint256 delta = total / supply;
         uint256 remainder = total % supply;
-        _magnifiedRevenuePerShare = SafeCast.toUint192(_magnifiedRevenuePerShare + delta);
+        uint256 perShare = _magnifiedRevenuePerShare + delta;
+        if (perShare > _maxPerShare) revert DistributionTooLarge(perShare, _maxPerShare);
+        _magnifiedRevenuePerShare = SafeCast.toUint192(perShare);
         _lastPeriodId = SafeCast.toUint64(periodId);
         _magnifiedRemainder = SafeCast.toUint128(remainder);
         _totalDistributed = SafeCast.toUint128(_totalDistributed + amount);
@@ -185,6 +156,12 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard {
         _magnifiedCorrections[from] -= signed;
         _magnifiedCorrections[to] += signed;
         emit AccruedRevenueMoved(from, to, magnified / MAGNITUDE);
+    }
+
+    /// @dev Whether `holder`'s revenue is held rather than paid (it keeps accruing and moves
+    /// with a recovery). None is held unless a derived contract says so.
+    function _revenueHeld(address) internal view virtual returns (bool) {
+        return false;
     }
 
     /// @dev Magnified revenue earned by `holder` and not yet paid out.

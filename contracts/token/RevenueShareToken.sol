@@ -4,7 +4,9 @@ pragma solidity ^0.8.24;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
+import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {IRevenueDistribution} from "../interfaces/IRevenueDistribution.sol";
+import {ServicerRole} from "../common/Shared.sol";
 import {TokenGate} from "./TokenGate.sol";
 import {RevenueDistribution} from "./RevenueDistribution.sol";
 import {ComplianceFreeze} from "../compliance/ComplianceFreeze.sol";
@@ -32,15 +34,13 @@ contract RevenueShareToken is
     ComplianceLockup,
     ComplianceCountries,
     ComplianceHolderLimits,
-    RevenueDistribution
+    RevenueDistribution,
+    ServicerRole
 {
-    /// @notice Role allowed to distribute revenue.
-    bytes32 public constant SERVICER_ROLE = keccak256("SERVICER_ROLE");
-
     /// @notice Emitted when an agent recovers a lost wallet's holding into the investor's new one.
     event WalletRecovered(address indexed lostWallet, address indexed newWallet, uint256 balance);
 
-    /// @dev The new wallet of a recovery is the lost wallet itself.
+    /// @dev The new wallet of a recovery is the lost wallet itself, zero, or already holds tokens.
     error InvalidRecoveryWallet(address lostWallet, address newWallet);
 
     /**
@@ -51,6 +51,7 @@ contract RevenueShareToken is
      * @param settlementToken_ Stablecoin revenue is paid in.
      * @param identityRegistry_ Registry that verifies receivers.
      * @param maturity_ Unix time at which the term ends.
+     * @param supplyCap_ The deal's supply: the most tokens that can ever exist, in base units.
      */
     constructor(
         string memory name_,
@@ -58,19 +59,23 @@ contract RevenueShareToken is
         address admin,
         IERC20 settlementToken_,
         IIdentityRegistry identityRegistry_,
-        uint64 maturity_
-    ) ERC20(name_, symbol_) TokenGate(identityRegistry_, maturity_) RevenueDistribution(settlementToken_) {
+        uint64 maturity_,
+        uint256 supplyCap_
+    ) ERC20(name_, symbol_) TokenGate(identityRegistry_, maturity_) RevenueDistribution(settlementToken_, supplyCap_) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
     /**
      * @notice Mints `amount` tokens to `to` (a primary purchase).
      * @dev Agent only. The receiver must pass every rule (see {canTransfer} with `from` zero);
-     * the mint starts its lock-up ({LockupStarted}). Emits {Transfer}.
+     * the mint starts its lock-up ({LockupStarted}). The supply never exceeds {supplyCap}
+     * ({SupplyCapExceeded}). Emits {Transfer}.
      * @param to Receiver (a verified investor).
      * @param amount Token units (18 decimals).
      */
     function mint(address to, uint256 amount) external onlyRole(AGENT_ROLE) {
+        uint256 supplyAfter = totalSupply() + amount;
+        if (supplyAfter > supplyCap()) revert SupplyCapExceeded(supplyAfter, supplyCap());
         _mint(to, amount);
     }
 
@@ -87,15 +92,12 @@ contract RevenueShareToken is
     }
 
     /**
-     * @notice Distributes `amount` of revenue for period `periodId` to all current holders.
+     * @inheritdoc IRevenueDistribution
      * @dev Servicer only. Pulls `amount` of the settlement token from the caller (approve first).
      * Periods are strictly sequential from 1, so a repeated period is rejected. O(1).
      * Works while paused and after maturity. Emits {RevenueDistributed}. No reentrancy guard:
      * every state change precedes the one external call, to the settlement token fixed at
      * construction.
-     * @param periodId Must be `lastPeriodId() + 1`.
-     * @param amount Settlement-token units; 0 records a period without net revenue.
-     * @param reportHash Hash of the servicer's off-chain revenue report.
      */
     function distribute(uint256 periodId, uint256 amount, bytes32 reportHash) external onlyRole(SERVICER_ROLE) {
         _distribute(msg.sender, periodId, amount, reportHash);
@@ -104,23 +106,38 @@ contract RevenueShareToken is
     /**
      * @notice Moves everything a lost wallet holds to the investor's new wallet: the balance,
      * the revenue earned and not claimed, the lock-up and the frozen tokens.
-     * @dev Agent only. Move the identity first (`IdentityRegistry.recoverIdentity`): the new
-     * wallet must pass the receiver's rules (verified, countries, class, limits, not frozen);
-     * the lost wallet's own rules (lock-up, freezes) and the pause and maturity do not apply.
-     * The balance moves through {_update} (which leaves past revenue with the lost wallet),
-     * then the lost wallet's unclaimed revenue moves whole, so nothing is lost or paid twice.
-     * A whole-wallet freeze stays on the lost wallet. Emits {Transfer}, {ForcedTransfer},
-     * {AccruedRevenueMoved} and {WalletRecovered}.
+     * @dev Agent only. Move the identity first (`IdentityRegistry.recoverIdentity`): the
+     * registry must record `newWallet` as the recovery of `lostWallet`
+     * ({RecoveryNotInRegistry}), and `newWallet` must hold no tokens ({InvalidRecoveryWallet}),
+     * so a recovery never lands in another investor's wallet. It is then all or nothing: no
+     * rule applies (pause, maturity, lock-up, freezes, an expired KYC), since the investor is
+     * the same. The balance moves through {_update} (which leaves past revenue with the lost
+     * wallet), then the lost wallet's unclaimed revenue moves whole, so nothing is lost or paid
+     * twice. A whole-wallet freeze stays on the lost wallet. Emits {Transfer},
+     * {ForcedTransfer}, {TokensUnfrozen} and {TokensFrozen} (frozen tokens), {LockupStarted}
+     * (both wallets' lock-ups), {AccruedRevenueMoved} and {WalletRecovered}.
      * @param lostWallet The wallet whose key was lost.
      * @param newWallet The investor's new wallet.
      */
     function recoverWallet(address lostWallet, address newWallet) external onlyRole(AGENT_ROLE) {
-        if (newWallet == lostWallet) revert InvalidRecoveryWallet(lostWallet, newWallet);
+        if (newWallet == lostWallet || newWallet == address(0)) revert InvalidRecoveryWallet(lostWallet, newWallet);
+        if (identityRegistry().recoveredWallet(lostWallet) != newWallet) {
+            revert RecoveryNotInRegistry(lostWallet, newWallet);
+        }
+        if (balanceOf(newWallet) != 0) revert InvalidRecoveryWallet(lostWallet, newWallet);
         uint256 balance = balanceOf(lostWallet);
         _moveHolderCompliance(lostWallet, newWallet);
-        _forcedTransfer(lostWallet, newWallet, balance);
+        _recoveryTransfer(lostWallet, newWallet, balance);
         _moveAccrued(lostWallet, newWallet);
         emit WalletRecovered(lostWallet, newWallet, balance);
+    }
+
+    /// @dev A frozen wallet's revenue is held: it accrues, but neither the wallet's own claim
+    /// nor anyone's {claimFor} pays it, so revenue cannot be pushed into a wallet whose key was
+    /// lost or stolen; {recoverWallet} moves all of it to the investor's new wallet, unfreezing
+    /// releases it.
+    function _revenueHeld(address holder) internal view override returns (bool) {
+        return _holderCompliance[holder].walletFrozen;
     }
 
     /// @dev Rules first (gate, then the modules in order), then balances, holder count and

@@ -3,8 +3,9 @@ pragma solidity ^0.8.24;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
-import {ITransferCheck} from "../compliance/ITransferCheck.sol";
+import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {ITransferCheck} from "../interfaces/ITransferCheck.sol";
+import {AgentRole, ISharedErrors} from "../common/Shared.sol";
 
 /**
  * @title TokenGate
@@ -23,10 +24,7 @@ import {ITransferCheck} from "../compliance/ITransferCheck.sol";
  * frozen tokens share one slot ({HolderCompliance}). The pause has the interface of
  * OpenZeppelin's `Pausable` (events, errors, {paused}), kept in that slot.
  */
-abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
-    /// @notice Role allowed to mint, burn, pause, freeze, force transfers and recover wallets.
-    bytes32 public constant AGENT_ROLE = keccak256("AGENT_ROLE");
-
+abstract contract TokenGate is ERC20, AccessControl, AgentRole, ISharedErrors, ITransferCheck {
     /// @notice A holder's compliance state, one storage slot. The lock-up module owns
     /// `lockupEnd`, the freeze module `frozenTokens` and `walletFrozen`.
     struct HolderCompliance {
@@ -56,6 +54,8 @@ abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
         uint8 enabledRules; // bit `i` set: rule `i` is enabled
         bool forcing; // an agent's forced transfer is under way
         bool paused;
+        bool transfersHeld; // holders' transfers wait for the primary sale to succeed
+        bool recovering; // a wallet recovery is under way: no rule applies
     }
 
     Gate private _gate;
@@ -75,6 +75,9 @@ abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
     event ComplianceRuleEnabled(uint8 indexed rule);
     /// @notice Emitted when the admin disables a compliance rule.
     event ComplianceRuleDisabled(uint8 indexed rule);
+    /// @notice Emitted when holders' transfers are held (until the primary sale succeeds) or
+    /// released.
+    event TransfersHeldSet(bool held);
     /// @notice Emitted when an agent moves tokens without the holder (forced transfer, recovery).
     event ForcedTransfer(address indexed from, address indexed to, uint256 value);
 
@@ -82,6 +85,8 @@ abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
     error EnforcedPause();
     /// @dev The token is not paused.
     error ExpectedPause();
+    /// @dev Holders' transfers are held until the primary sale has succeeded.
+    error TransfersHeld();
     /// @dev The receiver of a transfer or mint is not verified by the identity registry.
     error ReceiverNotVerified(address to);
     /// @dev A transfer or mint was attempted at or after maturity.
@@ -92,8 +97,6 @@ abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
     error MaturityNotInFuture(uint64 maturity, uint256 currentTime);
     /// @dev No compliance module of this token has a rule with this id.
     error UnknownComplianceRule(uint8 rule);
-    /// @dev The arrays of a batch call have different lengths.
-    error LengthMismatch(uint256 expected, uint256 given);
 
     /**
      * @param identityRegistry_ Registry asked whether a receiver is verified.
@@ -123,6 +126,27 @@ abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
         if (!_gate.paused) revert ExpectedPause();
         _gate.paused = false;
         emit Unpaused(msg.sender);
+    }
+
+    /**
+     * @notice Holds holders' transfers (mints, burns, forced transfers and recoveries go on),
+     * or releases them. The primary offering holds them from its first sale and releases them
+     * when the sale succeeds, so sale tokens cannot move while the buyers' refund rights depend
+     * on who holds them.
+     * @dev Agent only. Emits {TransfersHeldSet}.
+     * @param held True to hold, false to release.
+     */
+    function setTransfersHeld(bool held) external onlyRole(AGENT_ROLE) {
+        _gate.transfersHeld = held;
+        emit TransfersHeldSet(held);
+    }
+
+    /**
+     * @notice Whether holders' transfers are held (until the primary sale succeeds).
+     * @return True if held.
+     */
+    function transfersHeld() public view returns (bool) {
+        return _gate.transfersHeld;
     }
 
     /**
@@ -193,16 +217,9 @@ abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
     }
 
     /**
-     * @notice Whether `from` could transfer `value` tokens to `to` now, and if not, which rule
-     * would stop it. `from` zero asks whether `value` tokens could be minted to `to`.
+     * @inheritdoc ITransferCheck
      * @dev Runs exactly the checks a transfer runs (allowances aside). `reason` is the revert
      * data the transfer would fail with: a custom error named after the rule, with its values.
-     * @param from Sender (zero for a mint).
-     * @param to Receiver.
-     * @param value Token units.
-     * @return allowed True if every rule passes.
-     * @return errorSelector The selector of the refusing rule's error (zero if allowed).
-     * @return reason The full revert data (empty if allowed).
      */
     function canTransfer(address from, address to, uint256 value)
         external
@@ -282,6 +299,18 @@ abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
         emit ForcedTransfer(from, to, value);
     }
 
+    /// @dev A wallet recovery's transfer: the registry has already moved the investor's
+    /// identity, so no rule applies (neither the sender's nor the receiver's: the receiver is
+    /// the same investor, whatever the pause, the maturity or its KYC). Emits {ForcedTransfer}.
+    function _recoveryTransfer(address from, address to, uint256 value) internal {
+        _gate.forcing = true;
+        _gate.recovering = true;
+        _transfer(from, to, value);
+        _gate.forcing = false;
+        _gate.recovering = false;
+        emit ForcedTransfer(from, to, value);
+    }
+
     /// @dev Called before an agent takes `value` tokens from `from` by a forced transfer.
     function _beforeForcedTransfer(address from, uint256 value) internal virtual {}
 
@@ -307,6 +336,7 @@ abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
     {
         if (!forced) {
             if (gate.paused) return (t, abi.encodeWithSelector(EnforcedPause.selector));
+            if (gate.transfersHeld && from != address(0)) return (t, abi.encodeWithSelector(TransfersHeld.selector));
             if (block.timestamp >= _maturity) return (t, abi.encodeWithSelector(TermMatured.selector, _maturity));
         }
         (t.country, t.investorClass, t.kycExpiry) = gate.identityRegistry.investorOf(to);
@@ -352,7 +382,7 @@ abstract contract TokenGate is ERC20, AccessControl, ITransferCheck {
         if (to == address(0)) return super._update(from, to, value);
         Gate memory gate = _gate;
         (TransferCheck memory t, bytes memory refusal) = _check(gate, from, to, value, gate.forcing);
-        if (refusal.length != 0) {
+        if (refusal.length != 0 && !gate.recovering) {
             assembly ("memory-safe") {
                 revert(add(refusal, 0x20), mload(refusal))
             }

@@ -139,6 +139,7 @@ def _core(
     holders: RoleHolders,
     token_name: str,
     token_symbol: str,
+    supply_cap: int,
     settlement: ContractStep,
 ) -> tuple[list[ContractStep], list[CallStep]]:
     """Settlement token, identity registry and revenue-share token, with the agent's and
@@ -156,6 +157,7 @@ def _core(
                 Ref("stablecoin"),
                 Ref("registry"),
                 At("maturity"),
+                supply_cap,
             ),
         ),
     ]
@@ -178,14 +180,16 @@ def token_plan(
     token_name: str = "Test Revenue",
     token_symbol: str = "TRV",
     term_seconds: int = 5 * SECONDS_PER_YEAR,
+    supply_cap: int = 10**30,
     settlement_contract: str = "MockStablecoin",
     settlement_args: Sequence[Any] | None = None,
 ) -> DeploymentPlan:
     """A token with its registry and settlement token and the roles, no sale and no rules
-    (contract tests and the bench). Maturity is ``term_seconds`` after deployment."""
+    (contract tests and the bench). Maturity is ``term_seconds`` after deployment; at most
+    ``supply_cap`` base units can ever be minted (a trillion whole tokens by default)."""
     args = ("Mock USD", "mUSD", holders.admin) if settlement_args is None else settlement_args
     settlement = ContractStep("stablecoin", settlement_contract, tuple(args))
-    contracts, grants = _core(holders, token_name, token_symbol, settlement)
+    contracts, grants = _core(holders, token_name, token_symbol, supply_cap, settlement)
     grants.append(_grant("grant registry agent", "registry", AGENT_ROLE, holders.agent))
     calls = [replace(g, group="roles") for g in grants]  # sent together: no resuming here
     return DeploymentPlan(
@@ -217,7 +221,9 @@ def deal_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
         "MockStablecoin",
         (spec.settlement.name, spec.settlement.symbol, holders.admin),
     )
-    contracts, calls = _core(holders, spec.token.name, spec.token.symbol, settlement)
+    contracts, calls = _core(
+        holders, spec.token.name, spec.token.symbol, spec.token.supply, settlement
+    )
     contracts += [
         ContractStep(
             "offering",

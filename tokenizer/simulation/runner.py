@@ -207,7 +207,10 @@ class Simulation:
             return
         chain, deal = self.chain, self.deal
         owed = revenue.claimable(chain, deal, [i.address for i in self.population])
-        due = [i for i, c in zip(self.population, owed, strict=True) if c > 0]
+        held = set(agent.frozen_wallets(chain, deal))  # a frozen wallet's revenue is held
+        due = [
+            i for i, c in zip(self.population, owed, strict=True) if c > 0 and i.address not in held
+        ]
         if not due:
             return
         rng = np.random.default_rng([self.options.seed, salt, 11])

@@ -23,4 +23,12 @@ interface IIdentityRegistry {
      * @return kycExpiry Unix time at which the KYC check expires.
      */
     function investorOf(address wallet) external view returns (uint16 country, uint8 investorClass, uint64 kycExpiry);
+
+    /**
+     * @notice The wallet a lost wallet's identity was recovered into (zero if none): the proof
+     * a token and an offering ask before they move a holding or a refund right.
+     * @param lostWallet The wallet whose key was lost.
+     * @return The investor's new wallet.
+     */
+    function recoveredWallet(address lostWallet) external view returns (address);
 }

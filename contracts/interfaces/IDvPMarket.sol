@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/**
+ * @title IDvPMarket
+ * @notice Delivery versus payment for one token against one stablecoin: a holder offers an
+ * amount for a price, a buyer takes the whole offer, both legs settle in one transaction.
+ */
+interface IDvPMarket {
+    /// @notice An offer to sell `amount` tokens for `price` stablecoin units in total.
+    struct Offer {
+        address seller;
+        bool open;
+        uint128 amount;
+        uint128 price;
+    }
+
+    /// @notice Emitted when a holder offers tokens.
+    event OfferCreated(uint256 indexed offerId, address indexed seller, uint256 amount, uint256 price);
+    /// @notice Emitted when the seller withdraws an open offer.
+    event OfferCancelled(uint256 indexed offerId);
+    /// @notice Emitted when a trade settles, both legs.
+    event OfferTaken(
+        uint256 indexed offerId, address indexed seller, address indexed buyer, uint256 amount, uint256 price
+    );
+
+    /// @dev An offer of no tokens or for no payment.
+    error InvalidOffer(uint256 amount, uint256 price);
+    /// @dev The offer does not exist, was taken or was cancelled.
+    error OfferNotOpen(uint256 offerId);
+    /// @dev Only the seller may cancel an offer.
+    error NotSeller(uint256 offerId, address caller);
+    /// @dev A seller cannot take its own offer.
+    error SelfTrade(uint256 offerId, address buyer);
+    /// @dev The token or the stablecoin is the zero address, or both are the same.
+    error InvalidMarket(address asset, address currency);
+
+    /**
+     * @notice Offers `amount` tokens for `price` stablecoin units in total.
+     * @param amount Token units (not zero).
+     * @param price Stablecoin units for the whole amount (not zero).
+     * @return offerId The new offer's id.
+     */
+    function offer(uint128 amount, uint128 price) external returns (uint256 offerId);
+
+    /**
+     * @notice Withdraws an open offer.
+     * @param offerId The offer.
+     */
+    function cancel(uint256 offerId) external;
+
+    /**
+     * @notice Takes a whole offer: pays its price to the seller and receives its tokens,
+     * atomically.
+     * @param offerId The offer.
+     */
+    function take(uint256 offerId) external;
+
+    /**
+     * @notice An offer.
+     * @param offerId The offer.
+     * @return The seller, whether it is open, the amount and the price.
+     */
+    function offerOf(uint256 offerId) external view returns (Offer memory);
+
+    /**
+     * @notice Whether `buyer` could take offer `offerId` now as far as the token's rules go
+     * (allowances and the buyer's stablecoin aside).
+     * @param offerId The offer (must be open).
+     * @param buyer The would-be buyer.
+     * @return allowed True if the token's rules allow the delivery.
+     * @return errorSelector The selector of the refusing rule's error (zero if allowed).
+     * @return reason The revert data the delivery would fail with (empty if allowed).
+     */
+    function checkTake(uint256 offerId, address buyer)
+        external
+        view
+        returns (bool allowed, bytes4 errorSelector, bytes memory reason);
+}
