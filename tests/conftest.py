@@ -9,13 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from eth_abi.abi import decode as abi_decode
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_utils.address import to_checksum_address
-from eth_utils.crypto import keccak
 
-from tokenizer.chain import AnvilNode, Chain, Receipt, dev_accounts
+from tokenizer.chain import AnvilNode, Chain, Contract, Receipt, dev_accounts
 from tokenizer.compiler import Artifacts, compile_contracts
 from tokenizer.compliance.rules import rule_steps
 from tokenizer.deploy import Roles, deploy_plan, token_plan
@@ -167,24 +164,12 @@ def setup(chain: Chain) -> TokenSetup:
     return deploy_setup(chain)
 
 
-def events(receipt: Receipt, contract: Any, name: str) -> list[dict[str, Any]]:
-    """Decode every `name` event that `contract` emitted in `receipt` (addresses checksummed)."""
-    abi = next(i for i in contract.abi if i.get("type") == "event" and i["name"] == name)
-    inputs = abi["inputs"]
-    topic0 = "0x" + keccak(text=f"{name}({','.join(i['type'] for i in inputs)})").hex()
-    indexed = [i for i in inputs if i["indexed"]]
-    plain = [i for i in inputs if not i["indexed"]]
-    found = []
-    for log in receipt.logs:
-        if log["address"].lower() != contract.address.lower() or log["topics"][0] != topic0:
-            continue
-        values: dict[str, Any] = {}
-        for item, topic in zip(indexed, log["topics"][1:], strict=True):
-            values[item["name"]] = abi_decode([item["type"]], bytes.fromhex(topic[2:]))[0]
-        data = abi_decode([i["type"] for i in plain], bytes.fromhex(log["data"][2:]))
-        values.update(zip([i["name"] for i in plain], data, strict=True))
-        for item in inputs:  # addresses checksummed, as the test wallets spell them
-            if item["type"] == "address":
-                values[item["name"]] = to_checksum_address(values[item["name"]])
-        found.append(values)
-    return found
+def events(receipt: Receipt, contract: Contract, name: str) -> list[dict[str, Any]]:
+    """Every `name` event that `contract` emitted in `receipt`, decoded by the toolkit's ABI
+    module (addresses checksummed)."""
+    event = contract.interface.event(name)
+    return [
+        event.decode(log)
+        for log in receipt.logs
+        if log["address"].lower() == contract.address.lower() and log["topics"][0] == event.topic
+    ]

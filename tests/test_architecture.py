@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from eth_account import Account
+from eth_utils.crypto import keccak
 
 from tests.conftest import ROOT, SEED, TokenSetup, wallet
 from tokenizer.chain import AnvilNode, Chain, dev_accounts, keystore_account
@@ -21,7 +22,7 @@ from tokenizer.errors import ChainError, TokenizerError, TransactionReverted
 from tokenizer.simulation.population import make_population
 from tokenizer.simulation.runner import Simulation
 from tokenizer.spec import load_spec
-from tokenizer.units import ZERO_ADDRESS
+from tokenizer.units import AGENT_ROLE, SERVICER_ROLE, ZERO_ADDRESS
 from tokenizer.workspace import Workspace
 
 RPC_NAME = re.compile(r"""["'](eth|evm|anvil|hardhat|web3|net)_[A-Za-z]+["']""")
@@ -139,3 +140,8 @@ def test_an_unwritable_report_folder_is_refused_in_one_line(tmp_path: Path) -> N
         Workspace.ensure_writable(blocker / "reports", "--out")
     assert caught.value.user_message.startswith(f"--out {blocker / 'reports'}: cannot write")
     assert caught.value.user_message.endswith("nothing was run")
+
+
+def test_the_role_constants_are_the_hashes_of_their_names() -> None:
+    assert keccak(text="AGENT_ROLE") == AGENT_ROLE
+    assert keccak(text="SERVICER_ROLE") == SERVICER_ROLE

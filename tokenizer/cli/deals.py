@@ -13,12 +13,12 @@ from tokenizer.cli.chain import open_chain_for
 from tokenizer.cli.options import chain_options, simulation_options
 from tokenizer.cli.output import print_json, progress
 from tokenizer.errors import TokenizerError
+from tokenizer.units import ZERO_ADDRESS
 
 if TYPE_CHECKING:
     from tokenizer.spec import DealSpec
 
 DEFAULT_SPEC = Path("seeds") / "xiaoping_island.yaml"
-ZERO_ADDRESS = "0x" + "0" * 40  # as tokenizer.units has it; units imports eth_utils
 EXIT_REFUSED = 3  # check-transfer: the rules refuse the transfer
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from tokenizer.units import BPS, MAX_UINT256
+
 __all__ = [
     "BPS",
     "COUNTRY_NUMERIC",
@@ -18,11 +20,9 @@ __all__ = [
     "UINT256_MAX",
 ]
 
-UINT256_MAX: Final = 2**256 - 1
+UINT256_MAX: Final = MAX_UINT256
 #: Any money or token figure above this many *whole* units is treated as a typo, not a deal.
 MAX_WHOLE_UNITS: Final = 10**15
-#: Basis points in one whole (10000 bps = 100 %).
-BPS: Final = 10_000
 
 #: The 27 member states of the European Union (ISO 3166-1 alpha-2; Greece is GR, not EL).
 EU_MEMBERS: Final[tuple[str, ...]] = (
