@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -25,11 +26,20 @@ def free_port() -> int:
         return port
 
 
-def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
-    """Whether something already listens on ``host:port``."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((host, port)) == 0
+def ensure_port_free(port: int, host: str = "127.0.0.1") -> None:
+    """Refuse in one line if something already listens on ``host:port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As a server would: a port left in TIME_WAIT by a stopped node counts as free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ChainError(
+                    f"port {port} is already in use on {host}: another node or program listens "
+                    "there; stop it or choose another with --port"
+                ) from None
+            raise ChainError(f"cannot listen on port {port} of {host}: {exc.strerror}") from None
 
 
 def find_anvil(workspace: Workspace | None = None) -> Path:
@@ -68,11 +78,7 @@ class AnvilNode:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 20.0) -> AnvilNode:
-        if port_in_use(self.port):
-            raise ChainError(
-                f"port {self.port} is already in use on 127.0.0.1: stop what listens there, or "
-                "choose another port with --port"
-            )
+        ensure_port_free(self.port)
         command = [
             str(find_anvil()),
             "--port",

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import errno
-import socket
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,8 +15,6 @@ if TYPE_CHECKING:
 
     from tokenizer.chain import Chain
 
-HOST = "127.0.0.1"  # where the embedded Anvil listens
-
 
 def add_node(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("node", help="run a local Anvil in the foreground (Ctrl-C stops it)")
@@ -27,26 +23,9 @@ def add_node(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_node)
 
 
-def ensure_port_free(port: int) -> None:
-    """Refuse in one line if something already listens on ``port`` of the local host."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        # As a server would: a port left in TIME_WAIT by a stopped node counts as free.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((HOST, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise ChainError(
-                    f"port {port} is already in use on {HOST}: another node or program listens "
-                    "there; stop it or choose another with --port"
-                ) from None
-            raise ChainError(f"cannot listen on port {port} of {HOST}: {exc.strerror}") from None
-
-
 def cmd_node(args: argparse.Namespace) -> int:
     from tokenizer.chain import AnvilNode
 
-    ensure_port_free(args.port)
     node = AnvilNode(port=args.port, state_path=args.state)
     node.start()
     print(f"Anvil is listening on {node.url} (chain id 31337). Ctrl-C stops it.", flush=True)
