@@ -71,8 +71,8 @@ class Workspace:
     def tools(self) -> Path:
         return self.root / "tools"
 
-    def record_path(self, chain_id: int, deal: str) -> Path:
-        return self.deployments / str(chain_id) / f"{deal}.json"
+    def record_path(self, network: int | str, deal: str) -> Path:
+        return self.deployments / str(network) / f"{deal}.json"
 
     def report_dir(self, deal: str) -> Path:
         return self.out / deal

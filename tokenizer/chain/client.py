@@ -19,14 +19,13 @@ from eth_utils.crypto import keccak
 from tokenizer.chain.abi import ContractAbi, ErrorDecoder, to_bytes
 from tokenizer.chain.contract import BoundCall, Contract
 from tokenizer.chain.local import LocalControls
+from tokenizer.chain.networks import Network, adhoc
 from tokenizer.chain.node import AnvilNode
 from tokenizer.chain.rpc import RpcClient
 from tokenizer.chain.signer import Fees, Signer
 from tokenizer.compiler import Artifacts
 from tokenizer.errors import ChainError, TransactionReverted
 
-DEV_CHAIN_IDS = {31337, 1337}
-LOCAL_CLIENTS = ("anvil", "hardhat", "ganache")
 RECEIPT_TIMEOUT_S = 120.0
 BATCH_SIZE = 200  # transactions per JSON-RPC batch
 READ_BATCH_SIZE = 1_000  # eth_calls per JSON-RPC batch
@@ -84,6 +83,7 @@ class Chain(LocalControls):
         artifacts: Artifacts,
         accounts: Sequence[LocalAccount],
         node: AnvilNode | None = None,
+        network: Network | None = None,
     ) -> None:
         self.url = url
         self.node = node  # the embedded Anvil, if this chain is one
@@ -95,15 +95,31 @@ class Chain(LocalControls):
         self.chain_id = int(self.rpc.call("eth_chainId"), 16)
         client = str(self.rpc.request("web3_clientVersion").get("result", "")).lower()
         self.client_version = client
-        self.is_local = any(name in client for name in LOCAL_CLIENTS) or (
-            self.chain_id in DEV_CHAIN_IDS
-        )
+        # Local only if the network says so, or a node by URL has a development chain id:
+        # an Anvil started with a testnet's chain id is treated as that testnet.
+        self.network = network or adhoc(url, self.chain_id)
+        self.is_local = self.network.local
         self.signer = Signer(self.chain_id)
         self._nonces: dict[str, int] = {}
         self._clock_floor = 0  # the chain's time is known to be at least this
         # Anvil answers eth_sendRawTransactionSync (EIP-7966) with the receipt: no polling.
         self._sync_send = "anvil" in client
         self._fees: Fees | None = None
+
+    @property
+    def record_key(self) -> str:
+        """The folder of this chain's deployment records: the network's name, or the chain id
+        of a node given by URL."""
+        return self.network.record_key
+
+    @property
+    def command_options(self) -> str:
+        """The command-line options that reach this chain again (for messages)."""
+        if self.node is not None or self.network.embedded:
+            return "--state FILE"
+        if self.network.name == str(self.chain_id):
+            return f"--rpc-url {self.url}"
+        return f"--network {self.network.name}"
 
     # ----------------------------------------------------------------- contracts and reads
 
@@ -178,6 +194,12 @@ class Chain(LocalControls):
         block = self.rpc.call("eth_getBlockByNumber", [hex(number), False])
         return int(block["timestamp"], 16)
 
+    def block_receipts(self, number: int) -> list[dict[str, Any]]:
+        """The receipts of every transaction in block ``number``, in order."""
+        block = self.rpc.call("eth_getBlockByNumber", [hex(number), False])
+        hashes = list(block.get("transactions", [])) if block else []
+        return [r for r in self.receipts(hashes) if r]
+
     def block_number(self) -> int:
         return int(self.rpc.call("eth_blockNumber"), 16)
 
@@ -251,7 +273,20 @@ class Chain(LocalControls):
             tip_reply = self.rpc.request("eth_maxPriorityFeePerGas")
             tip = int(tip_reply["result"], 16) if "result" in tip_reply else 10**9
             tip = max(tip, 1)
-            self._fees = Fees(max_fee=2 * base + tip, tip=tip)
+            max_fee = 2 * base + tip
+            cap, tip_cap = self.network.max_fee_wei, self.network.max_tip_wei
+            if tip_cap is not None:
+                tip = min(tip, tip_cap)
+                max_fee = 2 * base + tip
+            if cap is not None:
+                if base + tip > cap:
+                    raise ChainError(
+                        f"the base fee on {self.network.name} is {base / 10**9:.2f} gwei, above "
+                        f"the network's cap of {cap / 10**9:.2f} gwei (max_fee_gwei in "
+                        "networks.yaml): wait, or raise the cap"
+                    )
+                max_fee = min(max_fee, cap)
+            self._fees = Fees(max_fee=max_fee, tip=tip)
         return self._fees
 
     def refresh_fees(self) -> None:
@@ -349,7 +384,8 @@ class Chain(LocalControls):
         ]
         # On Anvil a few transactions are sent synchronously (each reply is the receipt); a large
         # batch is sent with automine off and mined into as few blocks as the gas limit allows.
-        batch_mine = self._sync_send and len(chunk) >= BATCH_MINE_MIN
+        # (Mining by hand only where the chain is a local development chain.)
+        batch_mine = self._sync_send and self.is_local and len(chunk) >= BATCH_MINE_MIN
         sync = self._sync_send and not batch_mine
         method = "eth_sendRawTransactionSync" if sync else "eth_sendRawTransaction"
         sent_reqs: list[TxRequest] = []
@@ -447,7 +483,21 @@ class Chain(LocalControls):
             if receipt.status != 1:
                 raise TransactionReverted(req.action, f"reverted on chain in tx {h}")
             receipts.append(receipt)
+        if receipts and self.network.confirmations > 1:
+            self._await_confirmations(max(r.block_number for r in receipts))
         return receipts
+
+    def _await_confirmations(self, block: int) -> None:
+        """Wait until ``block`` has the network's number of confirmations."""
+        wanted = block + self.network.confirmations - 1
+        deadline = time.monotonic() + RECEIPT_TIMEOUT_S
+        while self.block_number() < wanted:
+            if time.monotonic() > deadline:
+                raise ChainError(
+                    f"block {block} did not reach {self.network.confirmations} confirmations "
+                    f"within {RECEIPT_TIMEOUT_S:.0f} s"
+                )
+            time.sleep(0.25)
 
 
 def _block(block: int | str) -> str:

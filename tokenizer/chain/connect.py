@@ -6,8 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from eth_account.signers.local import LocalAccount
+
 from tokenizer.chain.accounts import dev_accounts, keystore_account
 from tokenizer.chain.client import Chain
+from tokenizer.chain.networks import Network
 from tokenizer.chain.node import AnvilNode
 from tokenizer.compiler import Artifacts
 from tokenizer.errors import ChainError
@@ -20,21 +23,37 @@ def open_chain(
     keystore: Path | None = None,
     expected_chain_id: int | None = None,
     state_path: Path | None = None,
+    network: Network | None = None,
+    read_only: bool = False,
 ) -> Iterator[Chain]:
-    """Connect to ``rpc_url``, or start an embedded Anvil for the duration of the block."""
+    """Connect to ``network`` or ``rpc_url``, or start an embedded Anvil for the block.
+
+    On a chain that is not a local development chain a command that signs needs ``keystore``;
+    a ``read_only`` one connects without keys.
+    """
+    if network is not None and rpc_url is not None:
+        raise ChainError("give --network or --rpc-url, not both")
     node: AnvilNode | None = None
+    if network is not None and not network.embedded:
+        rpc_url = network.rpc_url()
     if rpc_url is None:
         node = AnvilNode(state_path=state_path).start()
         rpc_url = node.url
+        network = network or Network(name="local", chain_id=31337, embedded=True, local=True)
     try:
-        accounts = [keystore_account(keystore)] if keystore else dev_accounts()
-        chain = Chain(rpc_url, artifacts, accounts, node=node)
-        if expected_chain_id is not None and chain.chain_id != expected_chain_id:
+        expected = expected_chain_id or (network.chain_id if network else None)
+        probe_accounts: list[LocalAccount] = []
+        chain = Chain(rpc_url, artifacts, probe_accounts, node=node, network=network)
+        if expected is not None and chain.chain_id != expected:
             raise ChainError(
-                f"wrong chain: expected chain id {expected_chain_id}, the node at {rpc_url} "
-                f"reports {chain.chain_id}"
+                f"wrong chain: expected chain id {expected}, the node at {rpc_url} reports "
+                f"{chain.chain_id}"
             )
-        if keystore is None and not chain.is_local:
+        if keystore is not None:
+            chain.accounts = [keystore_account(keystore)]
+        elif chain.is_local:
+            chain.accounts = dev_accounts()
+        elif not read_only:
             raise ChainError(
                 f"chain {chain.chain_id} is not a local development chain: pass --keystore "
                 "with an encrypted key for it"

@@ -119,6 +119,12 @@ class AnvilNode:
         self.stop()
         raise ChainError(f"Anvil did not answer on {self.url} within {timeout:.0f} s")
 
+    def set_balance(self, address: str, wei: int) -> None:
+        """Give ``address`` exactly ``wei`` of native coin on this node (a rehearsal's fork)."""
+        from tokenizer.chain.rpc import RpcClient
+
+        RpcClient(self.url).call("anvil_setBalance", [address, hex(wei)])
+
     def stop(self) -> None:
         """Stop gracefully (SIGINT lets Anvil write its --state file), then kill if it hangs."""
         if self.process is None or self.process.poll() is not None:

@@ -46,16 +46,22 @@ def cmd_node(args: argparse.Namespace) -> int:
     return 0
 
 
-def open_chain_for(args: argparse.Namespace) -> AbstractContextManager[Chain]:
-    """The chain the command's options name: ``--rpc-url``, or an embedded Anvil."""
+def open_chain_for(
+    args: argparse.Namespace, read_only: bool = False
+) -> AbstractContextManager[Chain]:
+    """The chain the command's options name: ``--network``, ``--rpc-url``, or an embedded
+    Anvil; a ``read_only`` command needs no keystore."""
     from tokenizer.chain import open_chain
+    from tokenizer.chain.networks import network as named
     from tokenizer.compiler import compile_contracts
 
     rpc_url = getattr(args, "rpc_url", None)
     state = getattr(args, "state", None)
-    if state is not None and rpc_url is not None:
+    name = getattr(args, "network", None)
+    network = named(name) if name else None
+    if state is not None and (rpc_url is not None or (network and not network.embedded)):
         raise TokenizerError(
-            "--state is for the embedded Anvil: leave out --rpc-url, or use "
+            "--state is for the embedded Anvil: leave out --rpc-url and --network, or use "
             "`rwa node --state FILE` and point --rpc-url at it"
         )
     return open_chain(
@@ -64,4 +70,6 @@ def open_chain_for(args: argparse.Namespace) -> AbstractContextManager[Chain]:
         keystore=getattr(args, "keystore", None),
         expected_chain_id=getattr(args, "chain_id", None),
         state_path=state,
+        network=network,
+        read_only=read_only,
     )

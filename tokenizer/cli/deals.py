@@ -16,6 +16,7 @@ from tokenizer.errors import TokenizerError
 from tokenizer.units import ZERO_ADDRESS
 
 if TYPE_CHECKING:
+    from tokenizer.chain import Chain
     from tokenizer.spec import DealSpec
 
 DEFAULT_SPEC = Path("seeds") / "xiaoping_island.yaml"
@@ -37,6 +38,18 @@ def add_deploy(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser("deploy", help="deploy a deal's contracts (reuses a recorded deployment)")
     _spec_argument(p)
     p.add_argument("--json", action="store_true", help="print the deployment record as JSON")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="rehearse on a fork of the chain: print every transaction, its gas and cost, and "
+        "the deployer's balance; send nothing",
+    )
+    p.add_argument("--yes", action="store_true", help="on a non-local network, send without asking")
+    p.add_argument(
+        "--redeploy",
+        action="store_true",
+        help="deploy afresh when the recorded deployment is of an earlier version of the deal",
+    )
     chain_options(p)
     p.set_defaults(handler=cmd_deploy)
 
@@ -109,20 +122,59 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec)
     quiet = args.json
     with open_chain_for(args) as chain:
-        if chain.node is not None and not quiet:
-            print("No --rpc-url: deploying to an embedded Anvil that stops when this command ends.")
+        if chain.node is not None and not quiet and not args.dry_run:
+            print(
+                "No --network or --rpc-url: deploying to an embedded Anvil that stops when this "
+                "command ends."
+            )
+        if (args.dry_run or not chain.is_local) and not _rehearsed(chain, spec, args):
+            return 0 if args.dry_run else 1
         deal = deploy_deal(
             chain,
             spec,
             on_step=None
             if quiet
             else lambda step, reused: print(("reused " if reused else "") + step, flush=True),
+            redeploy=args.redeploy,
         )
         if args.json:
             print(deal.deployment.record_file.read_text())
         else:
             print(f"Deployment record: {Workspace.current().relative(deal.deployment.record_file)}")
     return 0
+
+
+def _rehearsed(chain: Chain, spec: DealSpec, args: argparse.Namespace) -> bool:
+    """Rehearse the deployment and print its plan; True to go on and send it."""
+    import sys
+
+    from tokenizer.deploy.rehearsal import rehearse
+
+    plan = rehearse(chain, spec)
+    for line in plan.lines():
+        print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
+    if args.dry_run:
+        return False
+    if not plan.steps:
+        return True
+    if not plan.affordable:
+        raise TokenizerError(
+            f"the deployer {plan.deployer} holds {plan.balance / 10**18:.6f} but the deployment "
+            f"may cost {plan.most_cost / 10**18:.6f} on {plan.network}: fund it first; nothing "
+            "was sent"
+        )
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        raise TokenizerError(
+            f"deploying to {plan.network} sends {len(plan.steps)} transactions: pass --yes to "
+            "send them (or --dry-run to only look); nothing was sent"
+        )
+    answer = input(f"Send these {len(plan.steps)} transactions to {plan.network}? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes"):
+        print("Nothing was sent.")
+        return False
+    return True
 
 
 def _report_folder(args: argparse.Namespace, spec: DealSpec) -> Path:
@@ -193,7 +245,7 @@ def cmd_check_transfer(args: argparse.Namespace) -> int:
         amount = parse_amount(args.amount, spec.token.decimals, "the token")
     except ValueError as exc:
         raise TokenizerError(f"AMOUNT: {exc}") from None
-    with open_chain_for(args) as chain:
+    with open_chain_for(args, read_only=True) as chain:
         deal = recorded_deal(chain, spec)
         verdict = check_transfer(chain, deal.token, sender, receiver, amount)
     what = "a mint" if sender == ZERO_ADDRESS else "a transfer"

@@ -65,6 +65,11 @@ def port_number(flag: str) -> ArgType:
 def chain_options(parser: argparse.ArgumentParser) -> None:
     """Which chain a command talks to, and how it signs."""
     parser.add_argument(
+        "--network",
+        help="a network named in networks.yaml (local, anvil, hardhat, ganache, sepolia, ...); "
+        "default: local, an embedded Anvil for this command",
+    )
+    parser.add_argument(
         "--rpc-url",
         help="JSON-RPC URL of a node (Anvil, Ganache, Hardhat, a testnet); "
         "default: start an embedded Anvil for this command",

@@ -9,6 +9,7 @@ from eth_account.signers.local import LocalAccount
 from tokenizer.chain import Chain, Contract
 from tokenizer.deploy.plan import RoleHolders
 from tokenizer.deploy.record import Deployment
+from tokenizer.errors import ChainError
 
 
 @dataclass(frozen=True)
@@ -33,20 +34,30 @@ class Roles:
 
 @dataclass
 class Deal:
-    """Contract handles of a deployed deal."""
+    """Contract handles of a deployed deal, and the keys that act for the issuer (none when a
+    read-only command opened the chain without a keystore)."""
 
     deployment: Deployment
-    roles: Roles
     stablecoin: Contract
     registry: Contract
     token: Contract
     offering: Contract
     market: Contract
+    signers: Roles | None = None
+
+    @property
+    def roles(self) -> Roles:
+        if self.signers is None:
+            raise ChainError(
+                f"acting for the issuer of {self.deployment.deal} needs its keys: pass --keystore"
+            )
+        return self.signers
 
 
 def attach(chain: Chain, dep: Deployment, roles: Roles | None = None) -> Deal:
-    """Handles on the contracts of ``dep``."""
-    roles = roles or Roles.from_accounts(chain.accounts)
+    """Handles on the contracts of ``dep``; the signers are ``roles``, or the chain's accounts."""
+    if roles is None and chain.accounts:
+        roles = Roles.from_accounts(chain.accounts)
 
     def handle(key: str) -> Contract:
         address = dep.address(key)
@@ -54,7 +65,7 @@ def attach(chain: Chain, dep: Deployment, roles: Roles | None = None) -> Deal:
 
     return Deal(
         deployment=dep,
-        roles=roles,
+        signers=roles,
         stablecoin=handle("stablecoin"),
         registry=handle("registry"),
         token=handle("token"),

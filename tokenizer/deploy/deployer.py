@@ -10,13 +10,14 @@ tests and the bench).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from itertools import groupby
 
 from eth_account.signers.local import LocalAccount
 
 from tokenizer.chain import Chain, Contract
 from tokenizer.deploy.deal import Deal, Roles, attach
-from tokenizer.deploy.plan import DeploymentPlan, deal_plan, resolve
+from tokenizer.deploy.plan import DeploymentPlan, RoleHolders, changes, deal_plan, resolve
 from tokenizer.deploy.record import Deployment, record_path
 from tokenizer.errors import DeploymentError
 from tokenizer.spec import DealSpec
@@ -110,13 +111,26 @@ def deploy_deal(
     spec: DealSpec,
     roles: Roles | None = None,
     on_step: OnStep | None = None,
+    redeploy: bool = False,
 ) -> Deal:
-    """Deploy (or reuse, or finish deploying) ``spec`` on ``chain``; return contract handles."""
+    """Deploy (or reuse, or finish deploying) ``spec`` on ``chain``; return contract handles.
+
+    On a chain that is not a local development chain a recorded deployment is never replaced
+    silently: if the deal changed in a way that reaches the chain, this refuses and says what
+    changed, unless ``redeploy``.
+    """
     roles = roles or Roles.from_accounts(chain.accounts)
     plan = deal_plan(spec, roles.holders())
-    path = record_path(chain.chain_id, spec.id)
+    path = record_path(chain.record_key, spec.id)
     dep = Deployment.load(path)
     if dep is not None and not _still_valid(chain, dep, plan):
+        if dep.contracts and not chain.is_local and not redeploy:
+            changed = changes(dep.plan, plan.describe()) or ["the contracts were compiled anew"]
+            raise DeploymentError(
+                f"{spec.id} is already deployed on {chain.record_key} ({path}), and the deal "
+                f"changed since: {'; '.join(changed[:4])}. Nothing was sent; pass --redeploy "
+                "to deploy it afresh (the old contracts stay where they are)"
+            )
         dep = None
     if dep is None:
         dep = Deployment(
@@ -126,6 +140,8 @@ def deploy_deal(
             abi_hash=chain.artifacts.abi_hash,
             compiler_version=chain.artifacts.compiler_version,
             schedule=plan.schedule.at(chain.timestamp()),
+            roles=asdict(roles.holders()),
+            plan=plan.describe(),
             path=path,
         )
     else:
@@ -134,32 +150,38 @@ def deploy_deal(
 
 
 def recorded_deal(chain: Chain, spec: DealSpec) -> Deal:
-    """The deal as recorded on ``chain`` by an earlier deployment, without deploying anything.
+    """The deal as recorded on ``chain`` by an earlier deployment, without deploying anything
+    (and without keys: a read-only command needs none).
 
     Raises :class:`DeploymentError` when there is no record for this chain, or the record does
     not describe it (another chain with the same id, an edited deal, other ABIs).
     """
-    roles = Roles.from_accounts(chain.accounts)
-    path = record_path(chain.chain_id, spec.id)
+    path = record_path(chain.record_key, spec.id)
     dep = Deployment.load(path)
-    if (
-        dep is not None
-        and dep.contracts
-        and _still_valid(chain, dep, deal_plan(spec, roles.holders()))
-    ):
-        return attach(chain, dep, roles)
+    if dep is not None and dep.contracts:
+        holders = RoleHolders(**dep.roles) if dep.roles else None
+        if holders is None and chain.accounts:
+            holders = Roles.from_accounts(chain.accounts).holders()
+        if holders is not None and _still_valid(chain, dep, deal_plan(spec, holders)):
+            return attach(chain, dep)
+    where = chain.record_key
     if chain.node is not None:
         raise DeploymentError(
             f"{spec.id} is not deployed on this embedded Anvil (it starts empty): pass the "
-            "--rpc-url of the node it was deployed to, or the --state file it was deployed with"
+            "--rpc-url or --network of the node it was deployed to, or the --state file it was "
+            "deployed with"
         )
     if dep is None or not dep.contracts:
         raise DeploymentError(
-            f"{spec.id} has no recorded deployment on chain {chain.chain_id}: run "
-            f"`rwa deploy {spec.path} --rpc-url {chain.url}` first"
+            f"{spec.id} has no recorded deployment on {_chain_words(where)}: run "
+            f"`rwa deploy {spec.path} {chain.command_options}` first"
         )
     raise DeploymentError(
-        f"the deployment record {path} does not match chain {chain.chain_id} (its contracts "
+        f"the deployment record {path} does not match {_chain_words(where)} (its contracts "
         f"are gone, or the deal or the contracts changed since): run `rwa deploy {spec.path} "
-        f"--rpc-url {chain.url}` again"
+        f"{chain.command_options}` again"
     )
+
+
+def _chain_words(key: str) -> str:
+    return f"chain {key}" if key.isdigit() else f"network {key}"

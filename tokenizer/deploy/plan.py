@@ -81,22 +81,41 @@ class DeploymentPlan:
     deployer: str  # the address that deploys and holds the admin role
     keys: dict[str, str] = field(default_factory=dict)  # record key -> contract name
 
+    def describe(self) -> dict[str, Any]:
+        """Everything the plan sends to the chain, as JSON can hold it (kept in the record)."""
+        return {
+            "contracts": {c.key: [c.contract, _plain(c.args)] for c in self.contracts},
+            "calls": {c.name: [c.target, c.function, _plain(c.args)] for c in self.calls},
+            "schedule": [
+                self.schedule.sale_seconds,
+                self.schedule.period_seconds,
+                self.schedule.periods,
+            ],
+            "deployer": self.deployer,
+        }
+
     def fingerprint(self) -> str:
         """A hash of everything the plan sends to the chain."""
-        blob = json.dumps(
-            {
-                "contracts": [[c.key, c.contract, _plain(c.args)] for c in self.contracts],
-                "calls": [[c.name, c.target, c.function, _plain(c.args)] for c in self.calls],
-                "schedule": [
-                    self.schedule.sale_seconds,
-                    self.schedule.period_seconds,
-                    self.schedule.periods,
-                ],
-                "deployer": self.deployer,
-            },
-            sort_keys=True,
-        )
+        blob = json.dumps(self.describe(), sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What differs between two described plans, one short phrase each."""
+    found: list[str] = []
+    for section in ("contracts", "calls"):
+        before, after = old.get(section, {}), new.get(section, {})
+        for key in sorted(set(before) | set(after)):
+            if key not in before:
+                found.append(f"{section[:-1]} {key!r} added")
+            elif key not in after:
+                found.append(f"{section[:-1]} {key!r} removed")
+            elif before[key] != after[key]:
+                found.append(f"{section[:-1]} {key!r} has other arguments")
+    for key in ("schedule", "deployer"):
+        if old.get(key) != new.get(key):
+            found.append(f"the {key} changed")
+    return found
 
 
 def _plain(value: Any) -> Any:

@@ -19,8 +19,11 @@ from tokenizer.workspace import Workspace
 RECORD_FORMAT = 2  # 2: keyed by the plan's fingerprint instead of the spec file's hash
 
 
-def record_path(chain_id: int, deal: str) -> Path:
-    return Workspace.current().record_path(chain_id, deal)
+def record_path(network: int | str, deal: str) -> Path:
+    """Where the record of ``deal`` on a network is kept: ``deployments/<network>/<deal>.json``,
+    the network being a name from networks.yaml, ``local`` for the embedded Anvil, or the chain
+    id of a node given by URL."""
+    return Workspace.current().record_path(network, deal)
 
 
 @dataclass
@@ -35,6 +38,8 @@ class Deployment:
     schedule: dict[str, int]
     contracts: dict[str, dict[str, Any]] = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)  # admin, agent, servicer, treasury
+    plan: dict[str, Any] = field(default_factory=dict)  # what the deployment sent (for diffs)
     reused: bool = False
     path: Path | None = None  # where it is saved; None keeps it in memory (contract tests)
 
@@ -66,6 +71,8 @@ class Deployment:
             "schedule": self.schedule,
             "contracts": self.contracts,
             "steps": self.steps,
+            "roles": self.roles,
+            "plan": self.plan,
         }
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=2) + "\n")
@@ -92,6 +99,8 @@ class Deployment:
                 schedule=data["schedule"],
                 contracts=data["contracts"],
                 steps=data["steps"],
+                roles=data.get("roles", {}),
+                plan=data.get("plan", {}),
                 path=path,
             )
         except KeyError as exc:

@@ -40,7 +40,7 @@ from tokenizer.simulation.population import (
     make_population,
     plan_purchases,
 )
-from tokenizer.simulation.runner import Simulation, SimulationOptions
+from tokenizer.simulation.runner import WHAT_NEEDS_LOCAL, Simulation, SimulationOptions
 from tokenizer.spec import DealSpec
 from tokenizer.units import SALE_SUCCEEDED
 from tokenizer.workspace import Workspace
@@ -77,6 +77,7 @@ def run_deal(
 ) -> RunReport:
     """Run the deal on ``chain`` and write the reports; returns the typed report."""
     tell = say or (lambda text: None)
+    chain.require_local(WHAT_NEEDS_LOCAL)  # before the deployment, not after it
     folder = settings.out_dir or Workspace.current().report_dir(spec.id)
     Workspace.ensure_writable(folder)  # before anything is sent, not after the whole run
     laps = _Laps()

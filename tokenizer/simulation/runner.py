@@ -30,6 +30,7 @@ from tokenizer.spec import DealSpec
 from tokenizer.units import SALE_ACTIVE, SALE_FAILED, SECONDS_PER_DAY
 
 GAS_ALLOWANCE_WEI = 10**18  # native coin each simulated wallet gets for its gas
+WHAT_NEEDS_LOCAL = "simulating investors (made-up wallets, minted stablecoin, time)"
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Simulation:
         amounts: Sequence[int],
         options: SimulationOptions | None = None,
     ) -> None:
-        chain.require_local("simulating investors (made-up wallets, minted stablecoin, time)")
+        chain.require_local(WHAT_NEEDS_LOCAL)
         self.chain, self.deal, self.spec = chain, deal, spec
         self.population = list(population)
         self.amounts = list(amounts)

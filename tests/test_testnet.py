@@ -1,0 +1,166 @@
+"""A public testnet rehearsed: an Anvil with Sepolia's chain id and a 1-second block time,
+configured as a non-local network in a networks file of its own."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from eth_account import Account
+
+from tests.conftest import SEED, wallet
+from tokenizer.chain import AnvilNode
+from tokenizer.cli import main
+
+SEPOLIA = 11155111
+PASSWORD = "rehearsal password"
+
+
+@pytest.fixture(scope="module")
+def testnet() -> Iterator[AnvilNode]:
+    with AnvilNode(extra_args=["--chain-id", str(SEPOLIA), "--block-time", "1"]) as node:
+        yield node
+
+
+@pytest.fixture()
+def network(testnet: AnvilNode, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The rehearsal network, a funded keystore for it, and private records."""
+    table = tmp_path / "networks.yaml"
+    table.write_text(
+        "networks:\n"
+        "  rehearsal: {url_env: RWA_REHEARSAL_URL, chain_id: 11155111, confirmations: 2,"
+        " max_fee_gwei: 50}\n"
+    )
+    monkeypatch.setenv("RWA_NETWORKS", str(table))
+    monkeypatch.setenv("RWA_REHEARSAL_URL", testnet.url)
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
+    monkeypatch.setenv("RWA_OUT_DIR", str(tmp_path / "out"))
+    monkeypatch.setenv("RWA_KEYSTORE_PASSWORD", PASSWORD)
+    return tmp_path
+
+
+def keystore(folder: Path, label: str, funded_on: AnvilNode | None) -> tuple[Path, str]:
+    owner = wallet(label)
+    path = folder / f"{label}.json"
+    path.write_text(json.dumps(Account.encrypt(owner.key, PASSWORD, iterations=2)))
+    if funded_on is not None:  # the faucet of this rehearsal
+        from tokenizer.chain.rpc import RpcClient
+
+        RpcClient(funded_on.url).call("anvil_setBalance", [owner.address, hex(10**18)])
+    return path, owner.address
+
+
+def rwa(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def nonce(node: AnvilNode, address: str) -> int:
+    from tokenizer.chain.rpc import RpcClient
+
+    return int(RpcClient(node.url).call("eth_getTransactionCount", [address, "latest"]), 16)
+
+
+def test_a_dry_run_prints_every_transaction_and_the_balance_and_sends_nothing(
+    capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
+) -> None:
+    key, address = keystore(network, "dry-run", testnet)
+    code, out, err = rwa(
+        capsys, "deploy", SEED, "--network", "rehearsal", "--keystore", key, "--dry-run"
+    )
+    assert code == 0, err
+    assert "Deployment plan on rehearsal (rehearsed on a fork; nothing was sent):" in out
+    assert "RevenueShareToken" in out and "compliance: enable lock-up" in out
+    assert f"The deployer {address} holds 1.000000: enough" in out
+    assert nonce(testnet, address) == 0
+    assert not (network / "deployments").exists()
+
+
+def test_without_yes_and_without_a_terminal_nothing_is_sent(
+    capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
+) -> None:
+    key, address = keystore(network, "no-yes", testnet)
+    code, _, err = rwa(capsys, "deploy", SEED, "--network", "rehearsal", "--keystore", key)
+    assert code != 0
+    assert err.strip().splitlines()[-1].startswith("error: deploying to rehearsal sends 16 ")
+    assert nonce(testnet, address) == 0
+
+
+def test_a_deployer_without_enough_coin_is_refused_before_anything_is_sent(
+    capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
+) -> None:
+    key, address = keystore(network, "unfunded", None)
+    code, out, err = rwa(
+        capsys, "deploy", SEED, "--network", "rehearsal", "--keystore", key, "--yes"
+    )
+    assert code != 0, err
+    assert "NOT enough" in out, err
+    assert "fund it first; nothing was sent" in err
+    assert nonce(testnet, address) == 0
+
+
+def test_a_deployment_waits_for_confirmations_and_is_never_replaced_silently(
+    capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
+) -> None:
+    key, address = keystore(network, "deployer", testnet)
+    code, out, err = rwa(
+        capsys, "deploy", SEED, "--network", "rehearsal", "--keystore", key, "--yes", "--json"
+    )
+    assert code == 0, err
+    record = json.loads(out)
+    saved = network / "deployments" / "rehearsal" / "xiaoping_island.json"
+    assert json.loads(saved.read_text()) == record
+    assert record["roles"]["admin"] == address
+    from tokenizer.chain.rpc import RpcClient
+
+    last_block = max(c["block"] for c in record["contracts"].values())
+    assert int(RpcClient(testnet.url).call("eth_blockNumber"), 16) >= last_block + 1
+
+    edited = network / "deal.yaml"
+    edited.write_text(SEED.read_text().replace('price: "1.00"', 'price: "1.10"', 1))
+    sent = nonce(testnet, address)
+    code, _, err = rwa(
+        capsys, "deploy", edited, "--network", "rehearsal", "--keystore", key, "--yes"
+    )
+    assert code != 0
+    line = err.strip().splitlines()[-1]
+    assert "already deployed on rehearsal" in line and "'offering' has other arguments" in line
+    assert "pass --redeploy" in line
+    assert nonce(testnet, address) == sent
+
+    # Read-only: no keystore needed to ask the deployed deal.
+    code, out, err = rwa(
+        capsys,
+        "check-transfer",
+        SEED,
+        "0x" + "00" * 20,
+        wallet("outsider").address,
+        "1",
+        "--network",
+        "rehearsal",
+    )
+    assert code == 3, err
+    assert "not a verified investor" in out
+
+
+def test_simulating_investors_on_a_testnet_is_refused(
+    capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
+) -> None:
+    key, address = keystore(network, "simulator", testnet)
+    code, _, err = rwa(
+        capsys, "simulate", SEED, "--network", "rehearsal", "--keystore", key, "--periods", "1"
+    )
+    assert code != 0
+    assert "needs a local development chain" in err
+    assert nonce(testnet, address) == 0
+
+
+def test_an_anvil_with_a_testnet_chain_id_is_not_treated_as_local(
+    capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
+) -> None:
+    code, _, err = rwa(capsys, "deploy", SEED, "--rpc-url", testnet.url)
+    assert code != 0
+    assert f"chain {SEPOLIA} is not a local development chain: pass --keystore" in err
