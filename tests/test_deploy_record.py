@@ -294,3 +294,39 @@ def test_a_deployment_interrupted_among_the_rules_resumes_with_the_rest(
     deal = deploy_deal(chain, xiaoping)
     assert record(chain, xiaoping)["steps"] == STEPS
     assert chain.call(deal.token.functions.isRuleEnabled(RULE_LOCKUP)) is True
+
+
+def test_a_deal_can_settle_in_an_existing_token_and_reuses_it_without_a_mock(
+    chain: Chain, tmp_path: Path
+) -> None:
+    admin = chain.accounts[0]
+    usdc = chain.deploy("MockStablecoin", ["Some USD", "sUSD", admin.address], admin)
+    path = tmp_path / "deal.yaml"
+    path.write_text(
+        SEED.read_text().replace(
+            "settlement:\n", f'settlement:\n  address: "{usdc.contract_address}"\n', 1
+        )
+    )
+    spec = load_spec(path)
+    deal = deploy_deal(chain, spec)
+    assert deal.stablecoin.address == usdc.contract_address
+    assert chain.call(deal.token.functions.settlementToken()) == usdc.contract_address
+    assert record(chain, spec)["contracts"]["stablecoin"]["existing"] is True
+    block = chain.block_number()
+    assert deploy_deal(chain, spec).deployment.reused is True
+    assert chain.block_number() == block
+
+
+def test_a_settlement_address_without_a_contract_is_refused_naming_the_field(
+    chain: Chain, tmp_path: Path
+) -> None:
+    path = tmp_path / "deal.yaml"
+    nowhere = "0x" + "12" * 20
+    path.write_text(
+        SEED.read_text().replace("settlement:\n", f'settlement:\n  address: "{nowhere}"\n', 1)
+    )
+    block = chain.block_number()
+    with pytest.raises(DeploymentError) as refused:
+        deploy_deal(chain, load_spec(path))
+    assert refused.value.user_message.startswith("settlement.address: no contract at 0x")
+    assert chain.block_number() == block

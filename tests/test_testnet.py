@@ -52,6 +52,24 @@ def keystore(folder: Path, label: str, funded_on: AnvilNode | None) -> tuple[Pat
     return path, owner.address
 
 
+def usdc_deal(testnet: AnvilNode, folder: Path) -> Path:
+    """The testnet's own stablecoin (deployed by a faucet account), and the seed deal settling
+    in it: a spec for the testnet."""
+    from tokenizer.chain import Chain, dev_accounts
+    from tokenizer.compiler import compile_contracts
+
+    faucet = dev_accounts(1)
+    chain = Chain(testnet.url, compile_contracts(), faucet)
+    usdc = chain.deploy("MockStablecoin", ["Testnet USD", "tUSD", faucet[0].address], faucet[0])
+    spec = folder / "deal.yaml"
+    spec.write_text(
+        SEED.read_text().replace(
+            "settlement:\n", f'settlement:\n  address: "{usdc.contract_address}"\n', 1
+        )
+    )
+    return spec
+
+
 def rwa(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
     code = main([str(a) for a in args])
     out, err = capsys.readouterr()
@@ -68,12 +86,14 @@ def test_a_dry_run_prints_every_transaction_and_the_balance_and_sends_nothing(
     capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
 ) -> None:
     key, address = keystore(network, "dry-run", testnet)
+    spec = usdc_deal(testnet, network)
     code, out, err = rwa(
-        capsys, "deploy", SEED, "--network", "rehearsal", "--keystore", key, "--dry-run"
+        capsys, "deploy", spec, "--network", "rehearsal", "--keystore", key, "--dry-run"
     )
     assert code == 0, err
     assert "Deployment plan on rehearsal (rehearsed on a fork; nothing was sent):" in out
     assert "RevenueShareToken" in out and "compliance: enable lock-up" in out
+    assert "MockStablecoin" not in out  # the deal settles in the testnet's token
     assert f"The deployer {address} holds 1.000000: enough" in out
     assert nonce(testnet, address) == 0
     assert not (network / "deployments").exists()
@@ -83,9 +103,10 @@ def test_without_yes_and_without_a_terminal_nothing_is_sent(
     capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
 ) -> None:
     key, address = keystore(network, "no-yes", testnet)
-    code, _, err = rwa(capsys, "deploy", SEED, "--network", "rehearsal", "--keystore", key)
+    spec = usdc_deal(testnet, network)
+    code, _, err = rwa(capsys, "deploy", spec, "--network", "rehearsal", "--keystore", key)
     assert code != 0
-    assert err.strip().splitlines()[-1].startswith("error: deploying to rehearsal sends 16 ")
+    assert err.strip().splitlines()[-1].startswith("error: deploying to rehearsal sends 15 ")
     assert nonce(testnet, address) == 0
 
 
@@ -93,8 +114,9 @@ def test_a_deployer_without_enough_coin_is_refused_before_anything_is_sent(
     capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
 ) -> None:
     key, address = keystore(network, "unfunded", None)
+    spec = usdc_deal(testnet, network)
     code, out, err = rwa(
-        capsys, "deploy", SEED, "--network", "rehearsal", "--keystore", key, "--yes"
+        capsys, "deploy", spec, "--network", "rehearsal", "--keystore", key, "--yes"
     )
     assert code != 0, err
     assert "NOT enough" in out, err
@@ -106,8 +128,9 @@ def test_a_deployment_waits_for_confirmations_and_is_never_replaced_silently(
     capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
 ) -> None:
     key, address = keystore(network, "deployer", testnet)
+    spec = usdc_deal(testnet, network)
     code, out, err = rwa(
-        capsys, "deploy", SEED, "--network", "rehearsal", "--keystore", key, "--yes", "--json"
+        capsys, "deploy", spec, "--network", "rehearsal", "--keystore", key, "--yes", "--json"
     )
     assert code == 0, err
     record = json.loads(out)
@@ -116,11 +139,12 @@ def test_a_deployment_waits_for_confirmations_and_is_never_replaced_silently(
     assert record["roles"]["admin"] == address
     from tokenizer.chain.rpc import RpcClient
 
-    last_block = max(c["block"] for c in record["contracts"].values())
+    assert record["contracts"]["stablecoin"]["existing"] is True
+    last_block = max(c["block"] for c in record["contracts"].values() if "block" in c)
     assert int(RpcClient(testnet.url).call("eth_blockNumber"), 16) >= last_block + 1
 
-    edited = network / "deal.yaml"
-    edited.write_text(SEED.read_text().replace('price: "1.00"', 'price: "1.10"', 1))
+    edited = network / "edited.yaml"
+    edited.write_text(spec.read_text().replace('price: "1.00"', 'price: "1.10"', 1))
     sent = nonce(testnet, address)
     code, _, err = rwa(
         capsys, "deploy", edited, "--network", "rehearsal", "--keystore", key, "--yes"
@@ -135,7 +159,7 @@ def test_a_deployment_waits_for_confirmations_and_is_never_replaced_silently(
     code, out, err = rwa(
         capsys,
         "check-transfer",
-        SEED,
+        spec,
         "0x" + "00" * 20,
         wallet("outsider").address,
         "1",
@@ -164,3 +188,25 @@ def test_an_anvil_with_a_testnet_chain_id_is_not_treated_as_local(
     code, _, err = rwa(capsys, "deploy", SEED, "--rpc-url", testnet.url)
     assert code != 0
     assert f"chain {SEPOLIA} is not a local development chain: pass --keystore" in err
+
+
+def test_a_deal_for_a_testnet_without_its_settlement_token_is_refused_naming_the_field(
+    capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
+) -> None:
+    key, address = keystore(network, "no-token", testnet)
+    code, _, err = rwa(capsys, "deploy", SEED, "--network", "rehearsal", "--keystore", key, "--yes")
+    assert code != 0
+    assert "error: settlement.address: on rehearsal a deal settles in an existing token" in err
+    assert nonce(testnet, address) == 0
+
+
+def test_a_settlement_token_with_other_decimals_is_refused(
+    capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
+) -> None:
+    key, address = keystore(network, "decimals", testnet)
+    spec = usdc_deal(testnet, network)
+    spec.write_text(spec.read_text().replace("decimals: 6", "decimals: 8", 1))
+    code, _, err = rwa(capsys, "deploy", spec, "--network", "rehearsal", "--keystore", key)
+    assert code != 0
+    assert "has 6 decimals, the spec says 8" in err
+    assert nonce(testnet, address) == 0

@@ -31,7 +31,7 @@ def _still_valid(chain: Chain, dep: Deployment, plan: DeploymentPlan) -> bool:
     deployed at the same addresses since, fail this)."""
     if dep.fingerprint != plan.fingerprint() or dep.abi_hash != chain.artifacts.abi_hash:
         return False
-    contracts = list(dep.contracts.values())
+    contracts = [c for c in dep.contracts.values() if not c.get("existing")]
     receipts = chain.receipts([c["tx"] for c in contracts])
     for contract, receipt in zip(contracts, receipts, strict=True):
         if (
@@ -51,6 +51,10 @@ def execute(
 ) -> Deployment:
     """Run the steps of ``plan`` that ``dep`` has not recorded yet, saving after each."""
     report = on_step or (lambda name, reused: None)
+    for known in plan.existing:
+        dep.contracts.setdefault(
+            known.key, {"name": known.contract, "address": known.address, "existing": True}
+        )
     addresses = {k: c["address"] for k, c in dep.contracts.items()}
     for step in plan.contracts:
         if step.key in dep.contracts:
@@ -121,6 +125,7 @@ def deploy_deal(
     """
     roles = roles or Roles.from_accounts(chain.accounts)
     plan = deal_plan(spec, roles.holders())
+    _check_settlement(chain, spec, plan)
     path = record_path(chain.record_key, spec.id)
     dep = Deployment.load(path)
     if dep is not None and not _still_valid(chain, dep, plan):
@@ -147,6 +152,28 @@ def deploy_deal(
     else:
         dep.reused = bool(dep.contracts)
     return attach(chain, execute(chain, plan, dep, roles.admin, on_step), roles)
+
+
+def _check_settlement(chain: Chain, spec: DealSpec, plan: DeploymentPlan) -> None:
+    """The mock stablecoin only on a local chain; an existing token must be one, with the
+    spec's decimals."""
+    if not plan.existing and not chain.is_local:
+        raise DeploymentError(
+            f"settlement.address: on {chain.network.name} a deal settles in an existing token; "
+            "give its address in the spec (the mock stablecoin is for local chains only)"
+        )
+    for known in plan.existing:
+        if not chain.code_at(known.address):
+            raise DeploymentError(
+                f"settlement.address: no contract at {known.address} on {chain.network.name}"
+            )
+        token = chain.contract(known.contract, known.address)
+        decimals = int(chain.read(token, "decimals"))
+        if decimals != spec.settlement.decimals:
+            raise DeploymentError(
+                f"settlement.decimals: the token at {known.address} has {decimals} decimals, "
+                f"the spec says {spec.settlement.decimals}"
+            )
 
 
 def recorded_deal(chain: Chain, spec: DealSpec) -> Deal:

@@ -74,12 +74,22 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class ExistingContract:
+    """A contract the deal uses but does not deploy (an existing settlement token)."""
+
+    key: str
+    contract: str  # the compiled contract whose ABI reads it
+    address: str
+
+
+@dataclass(frozen=True)
 class DeploymentPlan:
     contracts: tuple[ContractStep, ...]
     calls: tuple[CallStep, ...]
     schedule: Schedule
     deployer: str  # the address that deploys and holds the admin role
     keys: dict[str, str] = field(default_factory=dict)  # record key -> contract name
+    existing: tuple[ExistingContract, ...] = ()
 
     def describe(self) -> dict[str, Any]:
         """Everything the plan sends to the chain, as JSON can hold it (kept in the record)."""
@@ -92,6 +102,7 @@ class DeploymentPlan:
                 self.schedule.periods,
             ],
             "deployer": self.deployer,
+            "existing": {e.key: e.address for e in self.existing},
         }
 
     def fingerprint(self) -> str:
@@ -112,7 +123,7 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
                 found.append(f"{section[:-1]} {key!r} removed")
             elif before[key] != after[key]:
                 found.append(f"{section[:-1]} {key!r} has other arguments")
-    for key in ("schedule", "deployer"):
+    for key in ("schedule", "deployer", "existing"):
         if old.get(key) != new.get(key):
             found.append(f"the {key} changed")
     return found
@@ -232,8 +243,13 @@ def deal_schedule(spec: DealSpec) -> Schedule:
     )
 
 
+#: The ABI an existing settlement token is read with: a plain OpenZeppelin ERC-20.
+ERC20_ABI = "PlainERC20"
+
+
 def deal_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
-    """Every contract, role and rule of the deal in ``spec``."""
+    """Every contract, role and rule of the deal in ``spec``; the settlement token is the
+    spec's existing one (``settlement.address``) or a mock deployed for a local chain."""
     off = spec.offering
     settlement = ContractStep(
         "stablecoin",
@@ -243,6 +259,10 @@ def deal_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
     contracts, calls = _core(
         holders, spec.token.name, spec.token.symbol, spec.token.supply, settlement
     )
+    existing: tuple[ExistingContract, ...] = ()
+    if spec.settlement.address:
+        existing = (ExistingContract("stablecoin", ERC20_ABI, spec.settlement.address),)
+        contracts = contracts[1:]
     contracts += [
         ContractStep(
             "offering",
@@ -278,5 +298,6 @@ def deal_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
         tuple(calls),
         deal_schedule(spec),
         holders.admin,
-        {c.key: c.contract for c in contracts},
+        {c.key: c.contract for c in contracts} | {e.key: e.contract for e in existing},
+        existing,
     )

@@ -20,7 +20,7 @@ class History:
 
 
 def deal_history(chain: Chain, deal: Deal, block: int | None = None) -> History:
-    start = min(int(c["block"]) for c in deal.deployment.contracts.values())
+    start = min(int(c["block"]) for c in deal.deployment.contracts.values() if "block" in c)
     taken = deal.market.events.OfferTaken
     trades = chain.logs(deal.market.address, start, block, topics=[taken.topic])
     claimed = deal.token.events.RevenueClaimed

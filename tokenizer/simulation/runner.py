@@ -76,6 +76,11 @@ class Simulation:
         options: SimulationOptions | None = None,
     ) -> None:
         chain.require_local(WHAT_NEEDS_LOCAL)
+        if deal.deployment.contracts["stablecoin"].get("existing"):
+            raise TokenizerError(
+                "settlement.address: the simulation pays investors in the mock stablecoin it "
+                "mints; leave settlement.address out of the spec for a simulated run"
+            )
         self.chain, self.deal, self.spec = chain, deal, spec
         self.population = list(population)
         self.amounts = list(amounts)

@@ -52,6 +52,7 @@ class SettlementSpec:
     decimals: int = 6
     fx_per_unit: Decimal  # revenue-currency units per one settlement unit (CNY per USD)
     revenue_currency: str
+    address: str | None = None  # an existing token to settle in; None deploys the local mock
 
     @property
     def unit(self) -> int:

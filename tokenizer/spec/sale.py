@@ -40,7 +40,10 @@ def read_token(s: Section) -> TokenSpec:
     )
 
 
-SETTLEMENT_FIELDS: Final = ("name", "symbol", "decimals", "fx_per_unit", "revenue_currency")
+SETTLEMENT_FIELDS: Final = (
+    "name", "symbol", "decimals", "fx_per_unit", "revenue_currency", "address",
+)  # fmt: skip
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 def read_settlement(s: Section) -> SettlementSpec:
@@ -56,6 +59,9 @@ def read_settlement(s: Section) -> SettlementSpec:
         decimals=s.integer("decimals", 0, 18, default=6),
         fx_per_unit=s.decimal("fx_per_unit", Decimal(0), Decimal(1_000_000)),
         revenue_currency=currency,
+        address=s.text("address", pattern=_ADDRESS, shape="0x and 40 hex digits")
+        if s.has("address")
+        else None,
     )
 
 
