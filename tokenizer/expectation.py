@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Final
 
+import numpy as np
+
 from tokenizer.metrics import irr
 from tokenizer.revenue import expected_streams, holder_rate, quantise
 from tokenizer.spec import DealSpec
@@ -69,7 +71,9 @@ def expect(spec: DealSpec) -> DealExpectation:
     periods = spec.periods
     ppy = spec.revenue.periods_per_year
     streams = expected_streams(spec.revenue, periods)
-    gross = sum(streams.values())
+    gross = np.zeros(periods)
+    for values in streams.values():
+        gross += values
     paid = quantise(gross * float(holder_rate(spec)))  # floored once per period, as paid
     raise_ = spec.offering.hard_cap
     years = []
