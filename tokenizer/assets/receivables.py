@@ -151,25 +151,27 @@ class Receivables(AssetKind[ReceivablesStream]):
         n = len(stream.debtors)
         parent = draw(0).standard_normal((paths, periods))
         own = draw(1).standard_normal((paths, periods * n)).reshape(paths, periods, n)
-        live = np.broadcast_to(p.share, (paths, n)).copy()
+        # A debtor's pool is the no-default pool until it defaults, then nothing: find each
+        # debtor's first default, then everything else is arithmetic on the no-default path.
+        entering, cash_alive = p.no_default_path(periods)  # (n, periods) each
+        period = np.arange(periods)[None, :]
+        first = np.empty((paths, n), dtype=np.int64)
+        cash = np.zeros((paths, periods))
+        for d in range(n):
+            # score < threshold, rearranged so that only one array of (paths, periods) is made
+            hit = own[:, :, d] < (p.threshold[d] - p.loading * parent) / p.idiosyncratic
+            first[:, d] = np.where(hit.any(axis=1), hit.argmax(axis=1), periods)
+            cash += np.where(period < first[:, d : d + 1], cash_alive[d], 0.0)
         pending = np.zeros((paths, periods + p.lag + 1))
-        factor = np.zeros((paths, periods))
-        for t in range(periods):
-            score = p.loading * parent[:, t : t + 1] + p.idiosyncratic * own[:, t, :]
-            default = (live > 0.0) & (score < p.threshold)
-            pending[:, t + p.lag] += (default * live) @ p.recovery_vector
-            live = np.where(default, 0.0, live)
-            cash = pending[:, t].copy()
-            if t < p.revolving:
-                cash += live @ p.revolving_yield
-            else:
-                collected = live * p.runoff
-                cash += collected @ p.net_of_dilution
-                live = live - collected
-            if t == periods - 1:
-                cash += live.sum(axis=1)
-            factor[:, t] = cash / p.turnover
-        return factor
+        rows = np.arange(paths)
+        recovery = stream.recovery_bps / _BPS
+        for d in range(n):
+            defaulted = first[:, d] < periods
+            lost = np.where(defaulted, entering[d, np.minimum(first[:, d], periods - 1)], 0.0)
+            np.add.at(pending, (rows, first[:, d] + p.lag), lost * recovery)
+        cash += pending[:, :periods]
+        result: FloatArray = cash / p.turnover
+        return result
 
     def path_factor_reference(
         self, stream: ReceivablesStream, revenue: RevenueSpec, periods: int, paths: int, draw: Draw
@@ -261,6 +263,25 @@ class _Plan:
         self.loading = math.sqrt(rho)
         self.idiosyncratic = math.sqrt(1.0 - rho)
         self.threshold = np.array([_threshold(float(h)) for h in self.hazard])
+
+    def no_default_path(self, periods: int) -> tuple[FloatArray, FloatArray]:
+        """Per debtor and period, on a path where it never defaults: its pool entering the
+        period, and the cash it pays in the period."""
+        n = len(self.share)
+        entering = np.zeros((n, periods))
+        cash = np.zeros((n, periods))
+        live = self.share.copy()
+        for t in range(periods):
+            entering[:, t] = live
+            if t < self.revolving:
+                cash[:, t] = live * self.revolving_yield
+            else:
+                collected = live * self.runoff
+                cash[:, t] = collected * self.net_of_dilution
+                live = live - collected
+            if t == periods - 1:
+                cash[:, t] += live
+        return entering, cash
 
 
 def _threshold(probability: float) -> float:
