@@ -25,7 +25,7 @@ from tokenizer.spec import load_spec
 from tokenizer.units import AGENT_ROLE, SERVICER_ROLE, ZERO_ADDRESS
 from tokenizer.workspace import Workspace
 
-RPC_NAME = re.compile(r"""["'](eth|evm|anvil|hardhat|web3|net)_[A-Za-z]+["']""")
+RPC_NAME = re.compile(r"""["'](eth|evm|anvil|hardhat|web3)_[A-Za-z]+["']""")
 
 
 def test_no_module_outside_the_chain_package_names_a_json_rpc_method() -> None:

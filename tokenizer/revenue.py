@@ -369,9 +369,11 @@ def quantise_array(amounts: npt.ArrayLike) -> npt.NDArray[np.int64]:
 def holder_rate(spec: DealSpec) -> Decimal:
     """Settlement smallest units paid to holders per unit of gross revenue (exact).
 
-    ``net_margin_bps/10000 * revenue_share_bps/10000 / fx_per_unit * 10**settlement.decimals``.
+    ``pledged/10000 * revenue_share_bps/10000 / fx_per_unit * 10**settlement.decimals``, where
+    ``pledged`` is ``net_margin_bps`` for a deal pledging net revenue and 10000 for one pledging
+    gross receipts (:attr:`~tokenizer.spec.RevenueSpec.pledged_share_bps`).
     """
-    share = Decimal(spec.revenue.net_margin_bps * spec.token.revenue_share_bps)
+    share = Decimal(spec.revenue.pledged_share_bps * spec.token.revenue_share_bps)
     return share * spec.settlement.unit / (Decimal(10_000**2) * spec.settlement.fx_per_unit)
 
 
@@ -387,7 +389,7 @@ def holder_distribution_paths(spec: DealSpec, paths: int, seed: int = 0) -> npt.
 def holder_distributions(spec: DealSpec, periods: int | None = None, seed: int = 0) -> list[int]:
     """What token holders receive each period of one simulated path, in settlement smallest units.
 
-    ``gross * net_margin * revenue_share / fx_per_unit``, quantised once by :func:`quantise`
+    ``gross * pledged share * revenue_share / fx_per_unit``, quantised once by :func:`quantise`
     (floor, never negative). The whole term is simulated and the first ``periods`` are returned,
     so a shorter run pays exactly the opening periods of the full run.
     """

@@ -16,6 +16,7 @@ from typing import Any
 
 from tokenizer.bench import goals
 from tokenizer.bench.gas import bench_holders, bench_push, gas_summary
+from tokenizer.bench.kinds import bench_kinds
 from tokenizer.bench.sizes import FULL, QUICK, Sizes
 from tokenizer.bench.table import table
 from tokenizer.bench.throughput import bench_throughput
@@ -78,6 +79,10 @@ def collect(sizes: Sizes, say: Callable[[str], None]) -> dict[str, Any]:
         "monte carlo",
         lambda: bench_montecarlo(sizes.mc_paths, sizes.mc_periods, sizes.mc_reference_paths),
     )
+    per_kind = timed(
+        "monte carlo per kind",
+        lambda: bench_kinds(sizes.mc_paths, sizes.mc_reference_paths),
+    )
 
     gas = gas_summary(per_holders, push)
     distribute = gas["distribute"]
@@ -99,6 +104,7 @@ def collect(sizes: Sizes, say: Callable[[str], None]) -> dict[str, Any]:
         "seconds": seconds,
         "simulation": sim,
         "montecarlo": mc,
+        "montecarlo_by_kind": per_kind,
         "goals": goals.evaluate(sizes, gas, tp, sim, mc, comp),
         "section_seconds": timings,
         "distribute_lo_hi": [distribute[str(smallest)], distribute[str(max(sizes.holders))]],

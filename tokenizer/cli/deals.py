@@ -89,11 +89,13 @@ def add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from tokenizer.expectation import LABEL, expect
     from tokenizer.reports.format import fmt_units
     from tokenizer.spec import load_spec
 
     spec = load_spec(args.spec)
     s, dec = spec.settlement.symbol, spec.settlement.decimals
+    expected = expect(spec)
     summary = {
         "id": spec.id,
         "name": spec.name,
@@ -102,15 +104,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
         "price": spec.offering.price,
         "hard_cap": spec.offering.hard_cap,
         "investors": spec.investors.count,
+        "pledged": spec.revenue.pledged,
+        "expected": expected.as_dict(),
     }
     if args.json:
         print_json(summary)
-    else:
+        return 0
+    print(
+        f"{spec.path.name}: {spec.name} is valid: {spec.token.term_years} years in "
+        f"{spec.periods} periods, price {fmt_units(spec.offering.price, dec, s, 4)}, hard cap "
+        f"{fmt_units(spec.offering.hard_cap, dec, s)}, {spec.investors.count} investors."
+    )
+    cur = spec.revenue.currency
+    print(f"\nExpected collections per year ({LABEL}):")
+    print(f"  {'year':>4}  {'gross (M ' + cur + ')':>14}  {'to holders':>22}  {'of the raise':>12}")
+    for y in expected.years:
         print(
-            f"{spec.path.name}: {spec.name} is valid: {spec.token.term_years} years in "
-            f"{spec.periods} periods, price {fmt_units(spec.offering.price, dec, s, 4)}, hard cap "
-            f"{fmt_units(spec.offering.hard_cap, dec, s)}, {spec.investors.count} investors."
+            f"  {y.year:>4}  {y.gross / 1e6:>14,.2f}  {fmt_units(y.to_holders, dec, s):>22}  "
+            f"{y.yield_on_raise:>11.2%}"
         )
+    rate = "n/a" if expected.irr is None else f"{expected.irr:.2%} a year"
+    print(
+        f"  total to holders {fmt_units(expected.to_holders, dec, s)}, "
+        f"{expected.multiple:.2f}x the raise (cash back, not profit: "
+        f"{expected.multiple - 1:+.2%} over the term); implied yield (IRR of the expected cash "
+        f"flows) {rate}."
+    )
     return 0
 
 

@@ -10,6 +10,14 @@ from tokenizer.reports.model import RunReport
 from tokenizer.spec import DealSpec
 
 
+def stream_chart_title(spec: DealSpec) -> str:
+    """The stream chart's title, in the words of the deal's kinds ("Transit fares", ...)."""
+    from tokenizer.assets import kind_of
+
+    titles = list(dict.fromkeys(kind_of(stream).labels.title for stream in spec.revenue.streams))
+    return f"Gross revenue by stream: {', '.join(titles)}"
+
+
 def draw_charts(report: RunReport, spec: DealSpec, folder: Path) -> list[tuple[str, str]]:
     """Draw the charts as PNG files; return (title, file name) pairs."""
     import matplotlib
@@ -51,7 +59,7 @@ def draw_charts(report: RunReport, spec: DealSpec, folder: Path) -> list[tuple[s
             bottom = [b + h for b, h in zip(bottom, heights + [0.0] * len(bottom), strict=False)]
         ax.set_xlabel("term year")
         ax.set_ylabel(f"gross revenue (million {spec.revenue.currency})")
-        ax.set_title("Gross revenue of the underlying venues, by stream")
+        ax.set_title(stream_chart_title(spec))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(fontsize=8)
         ax.grid(axis="y", alpha=0.3)

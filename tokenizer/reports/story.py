@@ -63,9 +63,11 @@ def distributed(report: RunReport, spec: DealSpec, resumed_at: int) -> str:
     sym, dec = spec.settlement.symbol, spec.settlement.decimals
     rev = report.revenue
     return (
-        f"Revenue: {rev.periods_distributed} of {rev.periods} monthly periods distributed"
+        f"Revenue: {rev.periods_distributed} of {rev.periods} {_period_word(spec)} periods "
+        "distributed"
         + (f" (this run resumed at period {resumed_at})" if resumed_at > 1 else "")
-        + f", {fmt_units(rev.paid_to_holders, dec, sym)} paid into the token; "
+        + f", {fmt_units(rev.paid_to_holders, dec, sym)} of {_collected(spec)} paid into the "
+        "token; "
         f"{report.activity.claims} claims."
     )
 
@@ -107,11 +109,19 @@ def returned(returns: Returns) -> str:
     )
 
 
-def example_holder(report: RunReport, spec: DealSpec, tokens: int = 10_000) -> str | None:
-    """What a holder of ``tokens`` tokens bought at the sale earned, or None before any payout."""
+def example_tokens(spec: DealSpec) -> int:
+    """A holding that fits the deal: the whole tokens the minimum purchase buys (at least 1)."""
+    return max(1, spec.offering.min_purchase // spec.offering.price)
+
+
+def example_holder(report: RunReport, spec: DealSpec, tokens: int | None = None) -> str | None:
+    """What a holder of ``tokens`` tokens (by default the minimum purchase's) bought at the sale
+    earned, or None before any payout."""
     supply, paid = report.sale.tokens_sold, report.revenue.paid_to_holders
     if not supply or not report.revenue.periods_distributed:
         return None
+    if tokens is None:
+        tokens = example_tokens(spec)
     sym, dec = spec.settlement.symbol, spec.settlement.decimals
     earned = paid * tokens * spec.token.unit // supply
     last = report.revenue.periods_distributed
@@ -121,3 +131,26 @@ def example_holder(report: RunReport, spec: DealSpec, tokens: int = 10_000) -> s
         f"{fmt_units(tokens * spec.offering.price, dec, sym)} and held them {held} earned "
         f"{fmt_units(earned, dec, sym)}; the tokens are worth nothing after maturity."
     )
+
+
+_PERIOD_WORDS = {
+    12: "monthly",
+    6: "two-monthly",
+    4: "quarterly",
+    3: "four-monthly",
+    2: "half-yearly",
+}
+
+
+def _period_word(spec: DealSpec) -> str:
+    return _PERIOD_WORDS.get(spec.revenue.periods_per_year, "yearly")
+
+
+def _collected(spec: DealSpec) -> str:
+    """What the holders' money is, in the words of the deal's kinds: "transit fares", ..."""
+    from tokenizer.assets import kind_of
+
+    titles = dict.fromkeys(kind_of(s).labels.title.lower() for s in spec.revenue.streams)
+    what = " and ".join(titles)
+    pledge = "gross receipts" if spec.revenue.pledged == "gross_receipts" else "net revenue"
+    return f"{pledge} from {what}"

@@ -134,6 +134,7 @@ class RevenueSpec:
     currency: str
     periods_per_year: int = 12
     net_margin_bps: int  # operating margin turning gross revenue into net revenue
+    pledged: str = "net_revenue"  # or "gross_receipts": the margin does not touch the pledge
     streams: tuple[StreamSpec, ...]
     volatility_bps: int  # per-period, per-stream log-normal noise (sigma)
     annual_volatility_bps: int = 0  # persistent demand level: a yearly log random walk (sigma)
@@ -144,6 +145,11 @@ class RevenueSpec:
     @property
     def months_per_period(self) -> int:
         return 12 // self.periods_per_year
+
+    @property
+    def pledged_share_bps(self) -> int:
+        """Share of gross revenue the holders' share applies to: the margin, or all of it."""
+        return BPS if self.pledged == "gross_receipts" else self.net_margin_bps
 
 
 @dataclass(frozen=True, kw_only=True)

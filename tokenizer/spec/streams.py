@@ -18,7 +18,14 @@ __all__ = ["read_stream"]
 def read_stream(source: str, path: str, raw: object, ctx: StreamContext) -> StreamSpec:
     """The stream at dotted ``path`` (``revenue.streams[0]``) of the file ``source``."""
     known = kinds()
-    # First admit the fields of every kind, so that a typo gets a "did you mean" over all of
+    # The kind decides which fields are allowed, so a mis-typed kind is refused first, with the
+    # list of kinds, before any of its fields is looked at.
+    if isinstance(raw, dict) and "kind" in raw:
+        head = Section(source, path, {"kind": raw["kind"]}, ("kind",))
+        name = head.text("kind")
+        if name not in known:
+            head.fail("kind", f"unknown stream kind {name!r} (expected one of: {', '.join(known)})")
+    # Then admit the fields of every kind, so that a typo gets a "did you mean" over all of
     # them; then only the fields of this stream's kind.
     any_kind = sorted({field for kind in known.values() for field in kind.fields})
     probe = Section(source, path, raw, (*STREAM_COMMON_FIELDS, *any_kind))
