@@ -15,6 +15,7 @@ from tests.kind_support import (
     assert_prefix_stable_and_deterministic,
     draws,
     factor,
+    fast_factor,
     load_error,
     simulate_seed,
     validate_seed,
@@ -84,7 +85,7 @@ def test_runs_are_deterministic_and_prefix_stable_in_paths(deal: DealSpec) -> No
 
 def test_a_path_where_production_never_starts_collects_nothing(deal: DealSpec) -> None:
     model = variant(deal, production_probability_bps=5000)
-    fast, _ = factor(model, deal.periods, 400, seed=8)
+    fast = fast_factor(model, deal.periods, 400, seed=8)
     produces = draws(8)(0).random(400) < 0.5  # the kind's first draw decides
     assert 150 < produces.sum() < 250
     assert np.all(fast[~produces] == 0.0)
@@ -143,7 +144,7 @@ def test_the_expected_factor_is_the_mean_of_simulated_paths(deal: DealSpec, shar
     model = variant(deal, share=share, unit_cost=cost)
     stream = model.streams[0]
     expected = kind_of(stream).expected_path_factor(stream, model, deal.periods)
-    fast, _ = factor(model, deal.periods, 20_000, seed=4)
+    fast = fast_factor(model, deal.periods, 20_000, seed=4)
     mean = fast.mean(axis=0)
     assert expected[0] == 0.0
     np.testing.assert_allclose(mean[8:], expected[8:], rtol=0.04)
@@ -151,7 +152,7 @@ def test_the_expected_factor_is_the_mean_of_simulated_paths(deal: DealSpec, shar
 
 def test_the_price_reverts_to_its_long_run_mean(deal: DealSpec) -> None:
     model = variant(deal, production_year=1, production_probability_bps=10_000)
-    fast, _ = factor(model, deal.periods, 20_000, seed=6)
+    fast = fast_factor(model, deal.periods, 20_000, seed=6)
     assert fast[:, -1].mean() == pytest.approx(1.0, rel=0.03)  # 800 yuan in the long run
     assert fast[:, -1].std() > 0.2  # and still uncertain
 
