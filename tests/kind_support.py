@@ -71,6 +71,14 @@ def fast_factor(model: RevenueSpec, periods: int, paths: int, seed: int) -> np.n
     return np.asarray(kind_of(stream).path_factor(stream, model, periods, paths, draws(seed)))
 
 
+def expected_factor(model: RevenueSpec, periods: int) -> np.ndarray[Any, Any]:
+    """The first stream's expected own factor per period (the kind must define one)."""
+    stream = model.streams[0]
+    mean = kind_of(stream).expected_path_factor(stream, model, periods)
+    assert mean is not None
+    return np.asarray(mean)
+
+
 def assert_engine_matches_reference(spec: DealSpec, periods: int, paths: int) -> None:
     fast = revenue.simulate_gross(spec.revenue, periods, paths, seed=5)
     slow = np.array(revenue.simulate_gross_reference(spec.revenue, periods, paths, seed=5))

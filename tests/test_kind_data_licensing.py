@@ -13,6 +13,7 @@ from tests.kind_support import (
     assert_engine_matches_reference,
     assert_prefix_stable_and_deterministic,
     draws,
+    expected_factor,
     factor,
     fast_factor,
     load_error,
@@ -20,7 +21,7 @@ from tests.kind_support import (
     validate_seed,
     with_stream,
 )
-from tokenizer.assets import kind_of, kinds
+from tokenizer.assets import kinds
 from tokenizer.assets.data_licensing import DataLicensingStream
 from tokenizer.chain import AnvilNode, Chain
 from tokenizer.spec import DealSpec, load_spec
@@ -123,8 +124,7 @@ def test_the_uncertainty_is_wide_and_the_chance_of_nothing_is_honest(deal: DealS
 @pytest.mark.parametrize("index", [QINGDAO, NANJING, LINGANG])
 def test_the_expected_factor_is_the_mean_of_simulated_paths(deal: DealSpec, index: int) -> None:
     model = variant(deal, index, market_uncertainty_bps=6000, price_uncertainty_bps=0)
-    stream = model.streams[0]
-    expected = kind_of(stream).expected_path_factor(stream, model, deal.periods)
+    expected = expected_factor(model, deal.periods)
     mean = fast_factor(model, deal.periods, 40_000, seed=4).mean(axis=0)
     np.testing.assert_allclose(mean, expected, rtol=0.04)
 
@@ -138,8 +138,7 @@ def test_more_signed_licences_than_the_market_decay_to_it(deal: DealSpec) -> Non
         demand_probability_bps=10_000,
         price_uncertainty_bps=0,
     )
-    stream = model.streams[0]
-    expected = kind_of(stream).expected_path_factor(stream, model, 28)
+    expected = expected_factor(model, 28)
     paths = fast_factor(model, 28, 40_000, seed=2)
     np.testing.assert_allclose(paths.mean(axis=0), expected, rtol=0.03)
     assert paths[:, 0].min() == pytest.approx(1.0)  # all 40 in force in year 1, on every path

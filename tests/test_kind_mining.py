@@ -14,6 +14,7 @@ from tests.kind_support import (
     assert_engine_matches_reference,
     assert_prefix_stable_and_deterministic,
     draws,
+    expected_factor,
     factor,
     fast_factor,
     load_error,
@@ -22,7 +23,7 @@ from tests.kind_support import (
     with_stream,
 )
 from tokenizer import revenue
-from tokenizer.assets import kind_of, kinds
+from tokenizer.assets import kinds
 from tokenizer.assets.mining import MiningStream
 from tokenizer.chain import AnvilNode, Chain
 from tokenizer.spec import DealSpec, load_spec
@@ -142,8 +143,7 @@ def test_a_net_profit_share_pays_nothing_while_the_price_is_below_cost(deal: Dea
 def test_the_expected_factor_is_the_mean_of_simulated_paths(deal: DealSpec, share: str) -> None:
     cost = 50_000 if share == "net_profit" else 0
     model = variant(deal, share=share, unit_cost=cost)
-    stream = model.streams[0]
-    expected = kind_of(stream).expected_path_factor(stream, model, deal.periods)
+    expected = expected_factor(model, deal.periods)
     fast = fast_factor(model, deal.periods, 20_000, seed=4)
     mean = fast.mean(axis=0)
     assert expected[0] == 0.0

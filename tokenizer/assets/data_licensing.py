@@ -189,9 +189,9 @@ def _in_force(
     keep = 1.0 - stream.churn_bps / _BPS
     opened = stream.start_year - 1
     counts = np.zeros((demand.size, years))
-    in_force = np.zeros(demand.size)
+    in_force = np.full(demand.size, float(stream.signed_licences))
     for y in range(opened, years):
-        kept = np.full(demand.size, float(stream.signed_licences)) if y == opened else in_force * keep
+        kept = in_force if y == opened else in_force * keep
         gap = np.maximum(market * stream.licences - kept, 0.0)
         in_force = kept + demand * gap / stream.adoption_years
         counts[:, y] = in_force

@@ -1,4 +1,4 @@
-"""Kind ``property_pool``: rents of many small properties (offices, parking lots, shops) in one pool.
+"""Kind ``property_pool``: rents of many small offices, parking lots and shops in one pool.
 
 The pool lists groups of alike assets (``assets``: a ``name``, a ``count``, a monthly ``rent``
 per asset, an ``occupancy_bps`` and a ``rent_dispersion_bps``). Every asset of every group is
