@@ -161,11 +161,12 @@ class Mining(AssetKind[MiningStream]):
         output *= produces[:, None]
         a, b, x0, drift = _price_steps(stream, months)
         x = np.full(paths, x0)
-        price = np.empty((paths, months))
+        shocks = np.ascontiguousarray(z.T)  # month by month, each a contiguous row of paths
+        log_price = np.empty((months, paths))
         for m in range(months):
-            x = a * x + b * z[:, m]
-            price[:, m] = x
-        price = stream.long_run_price * np.exp(price - drift[None, :])
+            x = a * x + b * shocks[m]
+            log_price[m] = x
+        price = stream.long_run_price * np.exp(log_price.T - drift[None, :])
         margin = np.maximum(price - stream.unit_cost, 0.0) / stream.margin
         monthly = output * margin
         result: FloatArray = monthly.reshape(paths, periods, mpp).mean(axis=2)
