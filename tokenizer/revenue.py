@@ -16,7 +16,7 @@ On top of that deterministic base, per simulated path:
 * each stream's period revenue is multiplied by mean-one log-normal noise,
   ``exp(s*Z - s**2/2)`` with ``s = volatility_bps / 10000``;
 * a kind may multiply it by randomness of its own
-  (:meth:`~tokenizer.assets.AssetKind.path_factor`; none of today's kinds does);
+  (:meth:`~tokenizer.assets.AssetKind.path_factor`: a mine's ore price, a pool's lettings);
 * shocks cut revenue by ``haircut_bps`` in their year range -- always, or with
   ``probability_bps`` independently each year and path; stream shocks hit one stream, revenue
   shocks hit all streams together;
