@@ -1,4 +1,4 @@
-"""The exact integer mirror of the waterfall: scalar rules, conservation, and the vectorised twin."""
+"""The exact integer mirror of the waterfall: its rules, conservation, the vectorised twin."""
 
 from __future__ import annotations
 
