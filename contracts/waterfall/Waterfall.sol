@@ -211,18 +211,18 @@ contract Waterfall is AccessControl, ReentrancyGuard, ServicerRole {
      * period, cumulative (the last is 10000).
      * @dev Admin only, before the first period. Emits {TermsSet}.
      */
-    function setSchedule(uint256 tranche, uint16[] calldata cumulativeBps)
+    function setSchedule(uint256 index, uint16[] calldata cumulativeBps)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
         beforeFirstPeriod
     {
-        if (tranche >= _tranches.length || _tranches[tranche].kind != SCHEDULE) {
-            revert InvalidWaterfallTerm("schedule", tranche);
+        if (index >= _tranches.length || _tranches[index].kind != SCHEDULE) {
+            revert InvalidWaterfallTerm("schedule", index);
         }
         uint256 n = cumulativeBps.length;
         if (n == 0 || n > _periods || cumulativeBps[n - 1] != BPS) revert InvalidWaterfallTerm("schedule", n);
-        _cumBps[tranche] = cumulativeBps;
-        emit TermsSet("schedule", tranche);
+        _cumBps[index] = cumulativeBps;
+        emit TermsSet("schedule", index);
     }
 
     /**
@@ -261,18 +261,18 @@ contract Waterfall is AccessControl, ReentrancyGuard, ServicerRole {
     }
 
     /**
-     * @notice Adds a DSCR trigger: on after `periods` consecutive periods with collections
+     * @notice Adds a DSCR trigger: on after `periodsBelow` consecutive periods with collections
      * below `belowBps` of senior debt service, off after `curePeriods` at or above.
      * @dev Admin only, before the first period. Emits {TermsSet}.
      */
-    function addTrigger(uint32 belowBps, uint16 periods, uint16 curePeriods, uint8 action)
+    function addTrigger(uint32 belowBps, uint16 periodsBelow, uint16 curePeriods, uint8 action)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
         beforeFirstPeriod
     {
-        if (belowBps == 0 || periods == 0 || curePeriods == 0) revert InvalidWaterfallTerm("trigger", belowBps);
+        if (belowBps == 0 || periodsBelow == 0 || curePeriods == 0) revert InvalidWaterfallTerm("trigger", belowBps);
         if (action > ACCELERATE_SENIOR) revert InvalidWaterfallTerm("action", action);
-        _triggers.push(Trigger(belowBps, periods, curePeriods, action, 0, 0, false));
+        _triggers.push(Trigger(belowBps, periodsBelow, curePeriods, action, 0, 0, false));
         emit TermsSet("trigger", _triggers.length - 1);
     }
 
@@ -485,7 +485,7 @@ contract Waterfall is AccessControl, ReentrancyGuard, ServicerRole {
         view
         returns (uint256)
     {
-        uint256 repaid;
+        uint256 repaid = 0;
         if (t >= _periods) repaid = tr.principal;
         else if (tr.kind == STRAIGHT_LINE) repaid = uint256(tr.principal) * t / _periods;
         else if (tr.kind == SCHEDULE) {
@@ -526,7 +526,7 @@ contract Waterfall is AccessControl, ReentrancyGuard, ServicerRole {
 
     function _fillReserve(uint256 t, Funds memory f, bool trap) private {
         uint256 reserve = f.reserve;
-        uint256 target;
+        uint256 target = 0;
         if (t < _periods) {
             target = _reserveTargetBps != 0 ? uint256(_state[0].outstanding) * _reserveTargetBps / BPS : _reserveTarget;
         }
