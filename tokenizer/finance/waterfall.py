@@ -402,11 +402,20 @@ class PathsResult:
 
 
 def _dtype(terms: Terms, collections: Array) -> type[Any]:
-    """int64 when every product the waterfall forms fits in it; Python integers otherwise."""
+    """int64 when every product and sum the waterfall forms fits in it; Python ints otherwise.
+
+    Products: an outstanding principal or the senior debt service (principal plus every coupon
+    of the term, should all be owed) or one period's collections, times at most
+    ``max(10000, below_bps)``; sums: a path's collections, the reserve and every guarantee.
+    """
+    principal = sum(t.principal for t in terms.tranches)
+    coupons = max(t.coupon_bps for t in terms.tranches) * terms.periods
+    service = principal + principal * coupons // (BPS * terms.periods_per_year) + 1
+    largest = max(int(collections.max(initial=0)), service, terms.reserve_target)
+    factor = max([BPS, *terms.trigger_below_bps])
     total = int(collections.sum(axis=1).max(initial=0)) + terms.reserve_initial
-    bound = max(total, sum(t.principal for t in terms.tranches), terms.reserve_target)
-    factor = max([BPS * terms.periods_per_year, *terms.trigger_below_bps])
-    return np.int64 if bound * factor < 2**62 else object
+    total += sum(terms.guarantor_total) + service
+    return np.int64 if largest * factor < 2**62 and total < 2**62 else object
 
 
 def run_paths(terms: Terms, collections: npt.ArrayLike) -> PathsResult:
