@@ -39,6 +39,8 @@ REGISTRY = "IdentityRegistry"
 OFFERING = "PrimaryOffering"
 MARKET = "DvPMarket"
 STABLECOIN = "MockStablecoin"
+TRANCHE = "TrancheToken"
+WATERFALL = "Waterfall"
 
 ROLE_ADMIN_FUNCTIONS = ("grantRole(bytes32,address)", "revokeRole(bytes32,address)")
 SELF_ONLY = "renounceRole(bytes32,address)"
@@ -140,7 +142,34 @@ TABLE: tuple[Entry, ...] = tuple(
     )
 )
 
+#: The waterfall's functions (a deal with ``structure:``); apart from TABLE until the seed deal's
+#: access test deploys a structured deal. A tranche token's functions are the token's (TABLE).
+STRUCTURE_TABLE: tuple[Entry, ...] = tuple(
+    _entries(
+        WATERFALL,
+        (SERVICER,),
+        "deposit(uint256,uint256,bytes32)",
+        note="pays the period's collections down the waterfall",
+    )
+    + _entries(
+        WATERFALL,
+        (ADMIN,),
+        "setSchedule(uint256,uint16[])",
+        "addFee(address,uint16,uint128)",
+        "addGuarantor(address,uint8,uint128,uint128,bool)",
+        "addTrigger(uint32,uint16,uint16,uint8)",
+        "setReserveTarget(uint16,uint128)",
+        "fundReserve(uint128)",
+        note="before the first period only",
+    )
+    + _entries(WATERFALL, (ADMIN,), *ROLE_ADMIN_FUNCTIONS)
+    + _entries(WATERFALL, (ANYONE,), SELF_ONLY, note="only one's own roles")
+)
+
 CONTRACTS = (TOKEN, REGISTRY, OFFERING, MARKET, STABLECOIN)
+#: The contracts of a deal with a ``structure:`` (tranches and a waterfall); a tranche token
+#: has the revenue-share token's functions and roles, the waterfall holds its SERVICER_ROLE.
+STRUCTURE_CONTRACTS = (TRANCHE, WATERFALL)
 
 # Roles an actor holds beyond its own, as deployed: the registry's constructor makes its admin
 # an agent too, and the admin deploys (so owns) the mock stablecoin.

@@ -148,6 +148,29 @@ REFUSALS: dict[str, RefusalKind] = {
     "ERC20InsufficientAllowance": RefusalKind(
         "allowance", "the allowance is too small (approve first)"
     ),
+    # The waterfall of a structured deal.
+    "WaterfallPeriodOutOfSequence": RefusalKind(
+        "waterfall",
+        "waterfall periods must be deposited in order, without gaps or repeats",
+        lambda a: f"expected period {int(a['expected'])}, got {int(a['given'])}",
+    ),
+    "WaterfallTermEnded": RefusalKind(
+        "waterfall",
+        "every period of the term has been paid",
+        lambda a: f"{int(a['periods'])} periods",
+    ),
+    "WaterfallTermsLocked": RefusalKind(
+        "waterfall",
+        "the waterfall's terms can change only before its first period",
+        lambda a: f"period {int(a['period'])} already paid",
+    ),
+    "InvalidWaterfallTerm": RefusalKind(
+        "waterfall",
+        "a term of the waterfall is out of range",
+        lambda a: (
+            f"{bytes(a['what']).rstrip(bytes(1)).decode(errors='replace')} = {int(a['value'])}"
+        ),
+    ),
 }
 
 

@@ -22,7 +22,8 @@ Rules that hold for the whole file:
 The package, one job per module: ``strict_yaml`` (reading the file), ``values`` (exact amounts),
 ``fields`` (the :class:`~tokenizer.spec.fields.Section` field readers), ``reference``
 (countries, currencies, investor classes), ``model`` (the dataclasses), and the sections
-``sale``, ``compliance``, ``revenue``, ``shocks`` and ``streams``, put together by ``loader``.
+``sale``, ``compliance``, ``revenue``, ``shocks``, ``streams`` and ``structure``, put together
+by ``loader``.
 Each stream kind's fields are read by its plug-in in :mod:`tokenizer.assets`.
 """
 
@@ -35,13 +36,19 @@ from tokenizer.spec.loader import load_spec
 from tokenizer.spec.model import (
     ComplianceSpec,
     DealSpec,
+    FeeSpec,
+    GuarantorSpec,
     InvestorsSpec,
     OfferingSpec,
+    ReserveSpec,
     RevenueSpec,
     SettlementSpec,
     ShockSpec,
     StreamSpec,
+    StructureSpec,
     TokenSpec,
+    TrancheSpec,
+    TriggerSpec,
 )
 from tokenizer.spec.reference import (
     COUNTRY_NUMERIC,
@@ -70,16 +77,22 @@ __all__ = [
     "WINTER_MONTHS",
     "ComplianceSpec",
     "DealSpec",
+    "FeeSpec",
+    "GuarantorSpec",
     "HotSpringStream",
     "HotelStream",
     "IceSnowStream",
     "InvestorsSpec",
     "OfferingSpec",
+    "ReserveSpec",
     "RevenueSpec",
     "SettlementSpec",
     "ShockSpec",
     "StreamSpec",
+    "StructureSpec",
     "TokenSpec",
+    "TrancheSpec",
+    "TriggerSpec",
     "load_spec",
     "parse_amount",
 ]

@@ -21,13 +21,14 @@ from tokenizer.spec.sale import (
     read_token,
 )
 from tokenizer.spec.strict_yaml import read_yaml
+from tokenizer.spec.structure import STRUCTURE_FIELDS, read_structure
 from tokenizer.spec.values import describe
 
 __all__ = ["load_spec"]
 
 _TOP: Final = (
     "id", "name", "summary", "sources", "token", "settlement", "offering", "investors",
-    "revenue", "compliance",
+    "revenue", "compliance", "structure",
 )  # fmt: skip
 
 
@@ -64,6 +65,15 @@ def load_spec(path: str | Path) -> DealSpec:
             "settlement.revenue_currency",
             f"must equal revenue.currency ({settlement.revenue_currency} != {revenue.currency})",
         )
+    structure = None
+    if top.has("structure"):
+        structure = read_structure(
+            top.section("structure", STRUCTURE_FIELDS),
+            token,
+            settlement,
+            offering,
+            token.term_years * revenue.periods_per_year,
+        )
     return DealSpec(
         id=deal_id,
         name=name,
@@ -76,6 +86,7 @@ def load_spec(path: str | Path) -> DealSpec:
         compliance=compliance,
         sources=sources,
         path=path,
+        structure=structure,
     )
 
 

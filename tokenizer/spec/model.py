@@ -16,13 +16,19 @@ from tokenizer.spec.reference import BPS, EU_MEMBERS
 __all__ = [
     "ComplianceSpec",
     "DealSpec",
+    "FeeSpec",
+    "GuarantorSpec",
     "InvestorsSpec",
     "OfferingSpec",
+    "ReserveSpec",
     "RevenueSpec",
     "SettlementSpec",
     "ShockSpec",
     "StreamSpec",
+    "StructureSpec",
     "TokenSpec",
+    "TrancheSpec",
+    "TriggerSpec",
 ]
 
 
@@ -153,6 +159,79 @@ class RevenueSpec:
 
 
 @dataclass(frozen=True, kw_only=True)
+class FeeSpec:
+    """A fee paid first each period: a share a year of the outstanding senior principal, or a
+    fixed amount a year (settlement smallest units); each period's due is floored."""
+
+    name: str
+    bps_per_year: int = 0
+    amount_per_year: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrancheSpec:
+    """One tranche: a note with a principal, a coupon and an amortisation, or the residual.
+
+    ``size`` is the principal in settlement smallest units; ``supply`` the tranche token's
+    supply in base units (one whole token per whole settlement unit of principal). ``schedule``
+    (``amortisation == "schedule"``) holds the bps of the original principal repaid each period.
+    """
+
+    name: str
+    symbol: str
+    size: int
+    supply: int
+    coupon_bps: int = 0
+    amortisation: str = ""  # bullet | straight_line | schedule; "" for the residual
+    schedule: tuple[int, ...] = ()
+    interest_accrues: bool = True  # unpaid interest is owed later (False: it lapses)
+    min_investor_class: str | None = None
+    residual: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReserveSpec:
+    """The reserve account: a fixed target, or a share of the outstanding senior principal."""
+
+    target_bps_of_senior: int = 0
+    target: int = 0
+    initial: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class GuarantorSpec:
+    """A facility that tops up the shortfall of tranche ``covers`` (its index)."""
+
+    name: str
+    covers: int
+    per_period_limit: int
+    total_limit: int
+    repaid: bool = False  # draws repaid later from collections, ahead of the junior
+
+
+@dataclass(frozen=True, kw_only=True)
+class TriggerSpec:
+    """A DSCR trigger: on after ``periods`` periods below, off after ``cure_periods`` at/above."""
+
+    metric: str
+    below_bps: int
+    periods: int
+    action: str  # trap_cash | accelerate_senior
+    cure_periods: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class StructureSpec:
+    """Tranches (most senior first, the residual last) paid through a waterfall."""
+
+    fees: tuple[FeeSpec, ...] = ()
+    tranches: tuple[TrancheSpec, ...]
+    reserve: ReserveSpec | None = None
+    guarantors: tuple[GuarantorSpec, ...] = ()
+    triggers: tuple[TriggerSpec, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class DealSpec:
     """A validated deal."""
 
@@ -167,6 +246,7 @@ class DealSpec:
     compliance: ComplianceSpec
     sources: tuple[str, ...]
     path: Path
+    structure: StructureSpec | None = None  # None: a single revenue-share class
 
     @property
     def periods(self) -> int:

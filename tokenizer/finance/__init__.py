@@ -1,0 +1,1 @@
+"""Structured finance: the payment waterfall of a deal with tranches (exact integer mirror)."""
