@@ -327,6 +327,14 @@ class Chain(LocalControls):
             text = str(error.get("message", "reverted"))
         return TransactionReverted(action, text, name)
 
+    def estimate(self, reqs: Sequence[TxRequest]) -> list[int]:
+        """The gas each transaction would use now, sending nothing; a refusal is decoded."""
+        estimates = self.rpc.batch([("eth_estimateGas", [self._estimate_params(r)]) for r in reqs])
+        for req, reply in zip(reqs, estimates, strict=True):
+            if "error" in reply:
+                raise self._revert_from_error(req.action, reply["error"])
+        return [int(reply["result"], 16) for reply in estimates]
+
     def sign(self, req: TxRequest, gas: int) -> str:
         """Sign ``req`` with the sender's next nonce and this chain's fee caps."""
         return self.signer.sign(

@@ -12,6 +12,14 @@ from tokenizer.cli.bench import add_bench
 from tokenizer.cli.chain import add_node
 from tokenizer.cli.contracts import add_compile
 from tokenizer.cli.deals import add_check_transfer, add_demo, add_deploy, add_simulate, add_validate
+from tokenizer.cli.operate import (
+    add_claim_for,
+    add_distribute,
+    add_freeze,
+    add_holders,
+    add_position,
+    add_recover,
+)
 from tokenizer.cli.roles import add_roles
 
 # In the order `rwa --help` lists them.
@@ -22,6 +30,12 @@ COMMANDS = (
     add_deploy,
     add_simulate,
     add_check_transfer,
+    add_distribute,
+    add_claim_for,
+    add_freeze,
+    add_recover,
+    add_holders,
+    add_position,
     add_roles,
     add_bench,
     add_demo,

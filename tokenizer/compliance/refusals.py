@@ -61,7 +61,8 @@ REFUSALS: dict[str, RefusalKind] = {
     "ERC20InsufficientBalance": RefusalKind(
         "balance",
         "the sender's balance is too small",
-        lambda a: f"holds {_tokens(a['balance'])}, needs {_tokens(a['needed'])}",
+        # The same error for the deal's token and the stablecoin: smallest units, not tokens.
+        lambda a: f"holds {int(a['balance']):,}, needs {int(a['needed']):,} smallest units",
     ),
     "ERC20InvalidReceiver": RefusalKind("receiver", "the receiver is the zero address"),
     "ReceiverNotVerified": RefusalKind(
