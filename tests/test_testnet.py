@@ -210,3 +210,51 @@ def test_a_settlement_token_with_other_decimals_is_refused(
     assert code != 0
     assert "has 6 decimals, the spec says 8" in err
     assert nonce(testnet, address) == 0
+
+
+def test_accounts_by_alias_sign_for_the_roles_a_network_names(
+    capsys: pytest.CaptureFixture[str],
+    testnet: AnvilNode,
+    network: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RWA_KEYSTORE_DIR", str(network / "keys"))
+    key_file = network / "agent.key"
+    agent = wallet("alias-agent")
+    key_file.write_text(bytes(agent.key).hex())
+    assert rwa(capsys, "account", "new", "issuer")[0] == 0
+    code, out, err = rwa(capsys, "account", "import", "agent", "--key-file", key_file)
+    assert code == 0, err
+    assert agent.address in out
+    code, out, _ = rwa(capsys, "account", "list")
+    listed = dict(line.split() for line in out.strip().splitlines())
+    assert listed["agent"].lower() == agent.address.lower() and "issuer" in listed
+    code, _, err = rwa(capsys, "account", "new", "issuer")
+    assert code != 0 and "exists already" in err
+
+    table = network / "networks.yaml"
+    table.write_text(
+        table.read_text() + "  with-roles: {url_env: RWA_REHEARSAL_URL, chain_id: 11155111,"
+        " roles: {admin: issuer, agent: agent, servicer: issuer, treasury: issuer}}\n"
+    )
+    issuer = listed["issuer"]
+    from tokenizer.chain.rpc import RpcClient
+
+    RpcClient(testnet.url).call("anvil_setBalance", [issuer, hex(10**18)])
+    spec = usdc_deal(testnet, network)
+    code, out, err = rwa(capsys, "deploy", spec, "--network", "with-roles", "--yes", "--json")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["roles"]["admin"].lower() == issuer.lower()
+    assert record["roles"]["agent"] == agent.address
+
+
+def test_a_private_key_is_never_taken_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], network: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RWA_KEYSTORE_DIR", str(network / "keys"))
+    monkeypatch.setattr("sys.stdin", open("/dev/null"))  # noqa: SIM115 - closed by pytest
+    code, _, err = rwa(capsys, "account", "import", "someone")
+    assert code != 0
+    assert "a private key is never read from the command line" in err
+    assert not (network / "keys").exists()

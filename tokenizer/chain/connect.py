@@ -51,12 +51,19 @@ def open_chain(
             )
         if keystore is not None:
             chain.accounts = [keystore_account(keystore)]
+        elif network is not None and network.roles:
+            loaded: dict[str, LocalAccount] = {}
+            for alias in network.role_aliases():
+                if alias not in loaded:
+                    loaded[alias] = keystore_account(Path(alias))
+            chain.accounts = [loaded[alias] for alias in network.role_aliases()]
         elif chain.is_local:
             chain.accounts = dev_accounts()
         elif not read_only:
             raise ChainError(
                 f"chain {chain.chain_id} is not a local development chain: pass --keystore "
-                "with an encrypted key for it"
+                "(a keystore file or an account alias) or name the roles' aliases for the "
+                "network in networks.yaml"
             )
         yield chain
     finally:

@@ -29,7 +29,9 @@ _FIELDS = {
     "confirmations",
     "max_fee_gwei",
     "max_priority_fee_gwei",
+    "roles",
 }
+ROLE_NAMES = ("admin", "agent", "servicer", "treasury")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,15 @@ class Network:
     confirmations: int = 1
     max_fee_wei: int | None = None
     max_tip_wei: int | None = None
+    roles: tuple[tuple[str, str], ...] = ()  # (role, keystore alias): who signs for the issuer
+
+    def role_aliases(self) -> list[str]:
+        """The keystore alias of each role, admin first; a role not named is the admin's."""
+        named = dict(self.roles)
+        admin = named.get("admin")
+        if admin is None:
+            raise ChainError(f"network {self.name}: roles must name the admin's account alias")
+        return [named.get(role, admin) for role in ROLE_NAMES]
 
     def rpc_url(self) -> str:
         """The node's URL: the environment variable's value, else the default."""
@@ -108,6 +119,14 @@ def _network(source: Path, name: str, entry: Any) -> Network:
             raise ChainError(f"{where}.{key}: must be a number >= {low}, got {value!r}")
         return int(value) if key == "chain_id" or key == "confirmations" else int(value * GWEI)
 
+    roles = entry.get("roles") or {}
+    if not isinstance(roles, dict) or not all(isinstance(v, str) for v in roles.values()):
+        raise ChainError(f"{where}.roles: expected role: alias pairs (admin, agent, ...)")
+    unknown_roles = sorted(set(roles) - set(ROLE_NAMES))
+    if unknown_roles:
+        raise ChainError(
+            f"{where}.roles.{unknown_roles[0]}: unknown role (roles: {', '.join(ROLE_NAMES)})"
+        )
     embedded = bool(entry.get("embedded", False))
     if not embedded and not (entry.get("url_env") or entry.get("url")):
         raise ChainError(f"{where}: needs url_env (the variable holding the node's URL) or url")
@@ -122,6 +141,7 @@ def _network(source: Path, name: str, entry: Any) -> Network:
         confirmations=number("confirmations", 1) or 1,
         max_fee_wei=number("max_fee_gwei", 0),
         max_tip_wei=number("max_priority_fee_gwei", 0),
+        roles=tuple(sorted(roles.items())),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from tokenizer.cli.account import add_account
 from tokenizer.cli.bench import add_bench
 from tokenizer.cli.chain import add_node
 from tokenizer.cli.contracts import add_compile
@@ -36,6 +37,7 @@ COMMANDS = (
     add_recover,
     add_holders,
     add_position,
+    add_account,
     add_roles,
     add_bench,
     add_demo,
