@@ -12,6 +12,7 @@ from tokenizer.cli.bench import add_bench
 from tokenizer.cli.chain import add_node
 from tokenizer.cli.contracts import add_compile
 from tokenizer.cli.deals import add_check_transfer, add_demo, add_deploy, add_simulate, add_validate
+from tokenizer.cli.export import add_export
 from tokenizer.cli.roles import add_roles
 
 # In the order `rwa --help` lists them.
@@ -23,6 +24,7 @@ COMMANDS = (
     add_simulate,
     add_check_transfer,
     add_roles,
+    add_export,
     add_bench,
     add_demo,
 )
