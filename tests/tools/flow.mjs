@@ -10,6 +10,9 @@ import { join } from "node:path";
 import { ethers } from "ethers";
 
 const [dir, url, network, deal, mnemonic] = process.argv.slice(2);
+let step = "start";
+const mark = (name) => { step = name; };
+setTimeout(() => { console.error(`flow: no answer for 90 s at step ${step}`); process.exit(2); }, 90_000).unref();
 const book = JSON.parse(readFileSync(join(dir, "addresses", `${network}.json`), "utf8"));
 const abi = (name) => JSON.parse(readFileSync(join(dir, "abi", `${name}.json`), "utf8"));
 const provider = new ethers.JsonRpcProvider(url, undefined, { staticNetwork: true, batchMaxCount: 1 });
@@ -63,6 +66,7 @@ const schedule = book.deals[deal].schedule;
 const now = async () => (await provider.getBlock("latest")).timestamp;
 const kycExpiry = BigInt(schedule.maturity) + 86400n;
 
+mark("fund buyers");
 // Fresh buyer wallets (dev accounts stay for the roles), funded with gas and stablecoins.
 const keys = Array.from({ length: buyers }, (_, i) => ethers.keccak256(ethers.toUtf8Bytes(`rwa-ethers-buyer:${i}`)));
 const investors = keys.map((key) => managed(new ethers.Wallet(key, provider)));
@@ -75,6 +79,7 @@ for (const buyer of investors) {
 }
 await Promise.all(sent.map((tx) => tx.wait()));
 
+mark("buy");
 await travel(Math.max(0, schedule.sale_start - (await now())) + 1);
 for (const buyer of investors) {
   await send(usd.connect(buyer).approve(contracts.offering.address, maxPurchase));
@@ -85,6 +90,7 @@ await travel(Math.max(0, schedule.sale_end - (await now())) + 1);
 await send(offering.finalize());
 const status = Number(await offering.status());
 
+mark("distribute");
 // One period of revenue: the servicer pays it in, every holder can claim its share.
 const revenue = 250_000n * 10n ** 6n;
 await send(usd.mint(await servicer.getAddress(), revenue));
@@ -97,6 +103,7 @@ const before = await usd.balanceOf(holderAddress);
 await send(token.connect(holder).claim());
 const claimed = (await usd.balanceOf(holderAddress)) - before;
 
+mark("refused transfer");
 // After the lock-up, a transfer to a wallet without KYC: refused, and decoded by name.
 await travel(200 * 86400);
 const stranger = ethers.Wallet.createRandom().address;
