@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install demo test lint typecheck unit slither bench clean
+.PHONY: install demo test lint typecheck unit slither bench clean brownie
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -29,8 +29,27 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
+unit: install $(BROWNIE_STAMP)
 	$(BIN)/pytest
+
+# Brownie in its own environment (eth-brownie pins web3 7.16): the project installed into it,
+# Brownie's solc (~/.solcx/solc-v0.8.30) linked to the solc-js stand-in, and `anvil` (which
+# Brownie starts for its development network) on PATH; then `brownie compile`.
+BROWNIE_VENV := .venv-brownie
+BROWNIE_STAMP := $(BROWNIE_VENV)/.installed
+ANVIL_DIR := $(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin
+
+$(BROWNIE_STAMP): pyproject.toml
+	@test -x $(BROWNIE_VENV)/bin/python || $(PYTHON) -m venv $(BROWNIE_VENV)
+	$(BROWNIE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check "eth-brownie==1.22.2"
+	$(BROWNIE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+brownie: install $(BROWNIE_STAMP)
+	@mkdir -p build "$(HOME)/.solcx"
+	@ln -sfn "$(CURDIR)/tools/solc.js" "$(HOME)/.solcx/solc-v0.8.30"
+	PATH="$(ANVIL_DIR):$$PATH" $(BROWNIE_VENV)/bin/brownie compile
+	@echo 'Brownie is ready: export PATH="$(ANVIL_DIR):$$PATH"; $(BROWNIE_VENV)/bin/brownie run scripts/deploy.py'
 
 # Static analysis of contracts/ (mocks left out: they are hostile on purpose) with the solc-js
 # stand-in, offline. Fails on any medium or high finding not triaged in slither.config.json;

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +21,20 @@ from tokenizer.workspace import Workspace
 EVM_VERSION = "shanghai"  # keeps Ganache and older testnet forks working (no transient storage)
 OPTIMIZER_RUNS = 200
 REMAPPINGS = ("@openzeppelin/=node_modules/@openzeppelin/",)
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: metadata per contract, interface ABIs
 
 
 @dataclass(frozen=True)
 class Artifact:
-    """One compiled contract: its ABI and creation bytecode."""
+    """One compiled contract: its ABI, creation bytecode and the compiler's metadata (the JSON
+    whose hash ends the bytecode; block explorers verify against it)."""
 
     name: str
     source: str
     abi: list[dict[str, Any]]
     bytecode: str
     deployed_size: int
+    metadata: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Artifacts:
     source_hash: str
     warnings: tuple[str, ...]
     from_cache: bool
+    interfaces: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # name -> ABI
 
     def get(self, name: str) -> Artifact:
         try:
@@ -77,8 +80,19 @@ def _settings() -> dict[str, Any]:
         "evmVersion": EVM_VERSION,
         "optimizer": {"enabled": True, "runs": OPTIMIZER_RUNS},
         "outputSelection": {
-            "*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]}
+            "*": {"*": ["abi", "metadata", "evm.bytecode.object", "evm.deployedBytecode.object"]}
         },
+    }
+
+
+def standard_input(sources: dict[str, str]) -> dict[str, Any]:
+    """The Solidity standard-JSON input that compiles ``sources`` (unit name -> text) with the
+    project's settings: what the build sends to solc, and what a block explorer is given to
+    verify a deployed contract."""
+    return {
+        "language": "Solidity",
+        "sources": {name: {"content": text} for name, text in sources.items()},
+        "settings": _settings(),
     }
 
 
@@ -121,6 +135,7 @@ def _load_cache(source_hash: str) -> Artifacts | None:
         source_hash=source_hash,
         warnings=tuple(data["warnings"]),
         from_cache=True,
+        interfaces=data.get("interfaces", {}),
     )
 
 
@@ -133,6 +148,7 @@ def _save_cache(artifacts: Artifacts) -> None:
         "compiler_version": artifacts.compiler_version,
         "warnings": list(artifacts.warnings),
         "contracts": {n: a.__dict__ for n, a in artifacts.contracts.items()},
+        "interfaces": artifacts.interfaces,
     }
     tmp = cache.with_suffix(".tmp")
     tmp.write_text(json.dumps(data))
@@ -145,14 +161,9 @@ def _run_solc(sources: dict[str, str], root: Path) -> dict[str, Any]:
 
     if shutil.which("node") is None:
         raise CompileError("Node.js is not on PATH: it runs the solc-js compiler (install Node 20)")
-    standard_input = {
-        "language": "Solidity",
-        "sources": {name: {"content": text} for name, text in sources.items()},
-        "settings": _settings(),
-    }
     try:
         result: dict[str, Any] = solcx.compile_standard(
-            standard_input,
+            standard_input(sources),
             base_path=str(root),
             allow_paths=[str(root)],
             solc_binary=solc_standin(),
@@ -187,12 +198,15 @@ def compile_contracts(force: bool = False) -> Artifacts:
         if e.get("severity") == "warning"
     )
     contracts: dict[str, Artifact] = {}
+    interfaces: dict[str, list[dict[str, Any]]] = {}
     for source, by_name in output.get("contracts", {}).items():
         if not source.startswith("contracts/"):
             continue  # libraries (OpenZeppelin) are compiled but not exposed
         for name, out in by_name.items():
             bytecode = out["evm"]["bytecode"]["object"]
             if not bytecode:
+                if out["abi"] and "/interfaces/" in f"/{source}":
+                    interfaces[name] = out["abi"]  # for tools that talk to any implementation
                 continue  # interfaces and abstract contracts cannot be deployed
             if name in contracts:
                 raise CompileError(
@@ -204,6 +218,7 @@ def compile_contracts(force: bool = False) -> Artifacts:
                 abi=out["abi"],
                 bytecode="0x" + bytecode,
                 deployed_size=len(out["evm"]["deployedBytecode"]["object"]) // 2,
+                metadata=out.get("metadata", ""),
             )
     artifacts = Artifacts(
         contracts=contracts,
@@ -211,6 +226,7 @@ def compile_contracts(force: bool = False) -> Artifacts:
         source_hash=source_hash,
         warnings=warnings,
         from_cache=False,
+        interfaces=interfaces,
     )
     _save_cache(artifacts)
     return artifacts

@@ -13,6 +13,7 @@ from tokenizer.cli.bench import add_bench
 from tokenizer.cli.chain import add_node
 from tokenizer.cli.contracts import add_compile
 from tokenizer.cli.deals import add_check_transfer, add_demo, add_deploy, add_simulate, add_validate
+from tokenizer.cli.export import add_export
 from tokenizer.cli.operate import (
     add_claim_for,
     add_distribute,
@@ -39,6 +40,7 @@ COMMANDS = (
     add_position,
     add_account,
     add_roles,
+    add_export,
     add_bench,
     add_demo,
 )
