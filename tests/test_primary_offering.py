@@ -10,6 +10,7 @@ import pytest
 from eth_account.signers.local import LocalAccount
 
 from tests.conftest import UNIT, USD, TokenSetup, wallet
+from tokenizer.deploy.plan import ADMIN_DELAY_SECONDS as ADMIN_DELAY
 from tokenizer.errors import TransactionReverted
 from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY
 
@@ -88,7 +89,7 @@ def sale(setup: TokenSetup) -> Sale:
     terms = terms_at(start)
     deployed = c.deploy(
         "PrimaryOffering",
-        [terms, s.admin.address, s.token.address, s.stablecoin.address, treasury],
+        [terms, s.admin.address, s.token.address, s.stablecoin.address, treasury, ADMIN_DELAY],
         s.admin,
     )
     offering = c.contract("PrimaryOffering", deployed.contract_address or "")
@@ -420,5 +421,7 @@ def test_offering_with_invalid_terms_is_not_deployed(setup: TokenSetup, error: s
     terms = terms_at(start, **changes)
     args = [terms, setup.admin.address, setup.token.address, setup.stablecoin.address]
     with pytest.raises(TransactionReverted) as info:
-        setup.chain.deploy("PrimaryOffering", [*args, setup.admin.address], setup.admin)
+        setup.chain.deploy(
+            "PrimaryOffering", [*args, setup.admin.address, ADMIN_DELAY], setup.admin
+        )
     assert info.value.error_name == error

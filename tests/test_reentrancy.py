@@ -23,6 +23,7 @@ from eth_utils.crypto import keccak
 
 from tests.conftest import UNIT, USD, TokenSetup, deploy_setup, events, wallet
 from tokenizer.chain import Chain, Receipt, TxRequest
+from tokenizer.deploy.plan import ADMIN_DELAY_SECONDS as ADMIN_DELAY
 from tokenizer.errors import TransactionReverted
 from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY
 
@@ -295,7 +296,7 @@ def sale(h: Hostile) -> Sale:
     treasury = wallet("reentrancy-treasury").address
     deployed = c.deploy(
         "PrimaryOffering",
-        [terms, s.admin.address, s.token.address, h.hostile.address, treasury],
+        [terms, s.admin.address, s.token.address, h.hostile.address, treasury, ADMIN_DELAY],
         s.admin,
     )
     offering = c.contract("PrimaryOffering", deployed.contract_address or "")

@@ -40,8 +40,18 @@ OFFERING = "PrimaryOffering"
 MARKET = "DvPMarket"
 STABLECOIN = "MockStablecoin"
 
-ROLE_ADMIN_FUNCTIONS = ("grantRole(bytes32,address)", "revokeRole(bytes32,address)")
+ROLE_ADMIN_FUNCTIONS = (
+    "grantRole(bytes32,address)",
+    "revokeRole(bytes32,address)",
+    # The admin's own role moves in two steps with a delay (OpenZeppelin's default-admin rules).
+    "beginDefaultAdminTransfer(address)",
+    "cancelDefaultAdminTransfer()",
+    "changeDefaultAdminDelay(uint48)",
+    "rollbackDefaultAdminDelay()",
+)
 SELF_ONLY = "renounceRole(bytes32,address)"
+ACCEPT_ADMIN = "acceptDefaultAdminTransfer()"
+ACCEPT_NOTE = "only the pending admin, once the delay has passed"
 
 TABLE: tuple[Entry, ...] = tuple(
     _entries(
@@ -88,6 +98,7 @@ TABLE: tuple[Entry, ...] = tuple(
         *ROLE_ADMIN_FUNCTIONS,
     )
     + _entries(TOKEN, (ANYONE,), SELF_ONLY, note="only one's own roles")
+    + _entries(TOKEN, (ANYONE,), ACCEPT_ADMIN, note=ACCEPT_NOTE)
     + _entries(
         REGISTRY,
         (AGENT,),
@@ -102,6 +113,7 @@ TABLE: tuple[Entry, ...] = tuple(
     )
     + _entries(REGISTRY, (ADMIN,), *ROLE_ADMIN_FUNCTIONS)
     + _entries(REGISTRY, (ANYONE,), SELF_ONLY, note="only one's own roles")
+    + _entries(REGISTRY, (ANYONE,), ACCEPT_ADMIN, note=ACCEPT_NOTE)
     + _entries(OFFERING, (ANYONE,), "buy(uint256)", note="verified investors only")
     + _entries(OFFERING, (ANYONE,), "refund()", note="buyers, after a failed sale")
     + _entries(
@@ -114,6 +126,7 @@ TABLE: tuple[Entry, ...] = tuple(
     + _entries(OFFERING, (ANYONE,), "finalize()", note="once the window ended or the cap is met")
     + _entries(OFFERING, (ADMIN,), *ROLE_ADMIN_FUNCTIONS)
     + _entries(OFFERING, (ANYONE,), SELF_ONLY, note="only one's own roles")
+    + _entries(OFFERING, (ANYONE,), ACCEPT_ADMIN, note=ACCEPT_NOTE)
     + _entries(
         MARKET,
         (ANYONE,),

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {AgentRole, ISharedErrors} from "../common/Shared.sol";
 
@@ -11,9 +12,10 @@ import {AgentRole, ISharedErrors} from "../common/Shared.sol";
  * shared by many tokens, like the ERC-3643 identity registry.
  * @dev Country is the ISO 3166-1 numeric code (344 HK, 702 SG, 840 US, 156 CN, 276 DE).
  * Investor class: 0 retail, 1 professional, 2 accredited, 3 institutional. The agent registers,
- * updates, removes (one by one or in batches) and recovers identities.
+ * updates, removes (one by one or in batches) and recovers identities. The admin role is
+ * handed over in two steps with a delay ({AccessControlDefaultAdminRules}).
  */
-contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityRegistry {
+contract IdentityRegistry is AccessControlDefaultAdminRules, AgentRole, ISharedErrors, IIdentityRegistry {
     /// @notice Highest valid investor class (institutional).
     uint8 public constant MAX_INVESTOR_CLASS = 3;
 
@@ -57,9 +59,9 @@ contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityR
     /**
      * @notice Deploys the registry.
      * @param admin Receives DEFAULT_ADMIN_ROLE and AGENT_ROLE.
+     * @param adminDelay Seconds between the start of an admin handover and its acceptance.
      */
-    constructor(address admin) {
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    constructor(address admin, uint48 adminDelay) AccessControlDefaultAdminRules(adminDelay, admin) {
         _grantRole(AGENT_ROLE, admin);
     }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -14,8 +15,9 @@ import {IPrimaryOffering} from "../interfaces/IPrimaryOffering.sol";
  * in escrow; if the soft cap is reached they go to the issuer's treasury, otherwise every buyer
  * can get a full refund.
  * @dev The offering needs the token's AGENT_ROLE to mint and burn. Tokens are minted at purchase.
+ * The admin role is handed over in two steps with a delay ({AccessControlDefaultAdminRules}).
  */
-contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
+contract PrimaryOffering is AccessControlDefaultAdminRules, ReentrancyGuard, IPrimaryOffering {
     using SafeERC20 for IERC20;
 
     uint256 private constant ONE_TOKEN = 1e18;
@@ -49,14 +51,16 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
      * @param token_ The token sold; grant this contract its AGENT_ROLE.
      * @param paymentToken_ The stablecoin buyers pay with.
      * @param treasury_ Receiver of the proceeds.
+     * @param adminDelay Seconds between the start of an admin handover and its acceptance.
      */
     constructor(
         Terms memory terms_,
         address admin,
         RevenueShareToken token_,
         IERC20 paymentToken_,
-        address treasury_
-    ) {
+        address treasury_,
+        uint48 adminDelay
+    ) AccessControlDefaultAdminRules(adminDelay, admin) {
         if (terms_.price == 0) revert InvalidPrice(terms_.price);
         if (terms_.end <= terms_.start) revert InvalidSaleWindow(terms_.start, terms_.end);
         if (terms_.hardCap == 0) revert InvalidHardCap(terms_.hardCap);
@@ -65,7 +69,6 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
         if (terms_.minPurchase > terms_.maxPurchase) {
             revert MinPurchaseAboveMaxPurchase(terms_.minPurchase, terms_.maxPurchase);
         }
-        if (admin == address(0)) revert InvalidAddress("admin");
         if (address(token_) == address(0)) revert InvalidAddress("token");
         if (address(paymentToken_) == address(0)) revert InvalidAddress("paymentToken");
         if (treasury_ == address(0)) revert InvalidAddress("treasury");
@@ -74,7 +77,6 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
         token = token_;
         paymentToken = paymentToken_;
         treasury = treasury_;
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
     /**

@@ -145,6 +145,21 @@ REFUSALS: dict[str, RefusalKind] = {
     "AccessControlUnauthorizedAccount": RefusalKind(
         "roles", "the sender does not hold the role this action needs"
     ),
+    "AccessControlEnforcedDefaultAdminRules": RefusalKind(
+        "roles",
+        "the admin role moves only in two steps: beginDefaultAdminTransfer, then the new admin "
+        "accepts after the delay",
+    ),
+    "AccessControlEnforcedDefaultAdminDelay": RefusalKind(
+        "roles",
+        "the admin handover's delay has not passed yet",
+        lambda a: (
+            f"possible from {_when(a['schedule'])}" if int(a["schedule"]) else "none scheduled"
+        ),
+    ),
+    "AccessControlInvalidDefaultAdmin": RefusalKind(
+        "roles", "only the pending admin can accept the admin role"
+    ),
     "ERC20InsufficientAllowance": RefusalKind(
         "allowance", "the allowance is too small (approve first)"
     ),
