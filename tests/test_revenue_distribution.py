@@ -483,3 +483,116 @@ def test_the_deployed_token_is_capped_at_the_specs_supply(
     spec = load_spec(SEED)
     deal = deploy_deal(chain, spec)
     assert chain.call(deal.token.functions.supplyCap()) == spec.token.supply
+
+
+# --------------------------------------------------------------------------- the term's end
+
+
+@pytest.fixture()
+def short_term(chain: Chain) -> TokenSetup:
+    """A token whose term has three revenue periods."""
+    from tests.conftest import deploy_setup
+
+    return deploy_setup(chain, final_period=3)
+
+
+def test_no_period_after_the_final_one_is_distributed(short_term: TokenSetup) -> None:
+    s = short_term
+    holders(s, [UNIT])
+    for period in (1, 2, 3):
+        distribute(s, period, 100 * USD)
+    fund_servicer(s, 100 * USD)
+    before = s.balance(s.servicer)
+    error = refused(s, 4, 100 * USD)
+    assert error.error_name == "PeriodAfterTerm"
+    assert "final period 3, given 4" in str(error)
+    assert s.balance(s.servicer) == before
+    assert call(s, s.token, "lastPeriodId") == 3 == call(s, s.token, "finalPeriod")
+
+
+def test_the_terms_rounding_dust_goes_back_to_the_servicer_with_an_event(
+    short_term: TokenSetup,
+) -> None:
+    s, c = short_term, short_term.chain
+    accounts = holders(s, [UNIT, UNIT, UNIT])
+    model = Ledger()
+    for a in accounts:
+        model.mint(a.address, UNIT)
+    for period in (1, 2):
+        distribute(s, period, 100)
+        model.distribute(100)
+    with pytest.raises(TransactionReverted) as early:
+        c.send(c.tx(s.servicer, s.token, "sweepDust"))
+    assert early.value.error_name == "TermNotEnded"
+    distribute(s, 3, 100)
+    model.distribute(100)
+    c.send(c.tx(s.stranger, s.token, "claimFor", [a.address for a in accounts]))
+    paid = sum(model.claim(a.address) for a in accounts)
+    dust = 300 - paid
+    assert dust > 0  # 100 units split three ways, three times: fractions are left over
+    assert call(s, s.token, "sweepableDust") == dust
+    before = s.balance(s.servicer)
+    receipt = c.send(c.tx(s.servicer, s.token, "sweepDust"))
+    assert events(receipt, s.token, "DustSwept") == [{"to": s.servicer.address, "amount": dust}]
+    assert s.balance(s.servicer) == before + dust
+    assert s.balance(s.token.address) == 0  # type: ignore[attr-defined]
+    assert call(s, s.token, "dustSwept") == dust
+    with pytest.raises(TransactionReverted) as again:
+        c.send(c.tx(s.servicer, s.token, "sweepDust"))
+    assert again.value.error_name == "NoDust"
+
+
+def test_sweeping_the_dust_never_takes_revenue_a_holder_has_not_claimed(
+    short_term: TokenSetup,
+) -> None:
+    s, c = short_term, short_term.chain
+    a, b, late = holders(s, [UNIT, UNIT, UNIT])
+    for period in (1, 2, 3):
+        distribute(s, period, 100)
+    owed_late = s.claimable(late)
+    c.send(c.tx(s.stranger, s.token, "claimFor", [a.address, b.address]))
+    swept = call(s, s.token, "sweepableDust")
+    c.send(c.tx(s.servicer, s.token, "sweepDust"))
+    assert s.claimable(late) == owed_late
+    assert s.balance(s.token.address) >= owed_late  # type: ignore[attr-defined]
+    claim(s, late)
+    assert s.balance(late) == owed_late
+    assert swept == call(s, s.token, "dustSwept")
+    # The late claim released its own fraction: the token still holds exactly that dust.
+    assert s.balance(s.token.address) == call(s, s.token, "sweepableDust")  # type: ignore[attr-defined]
+
+
+def test_the_reconciliation_counts_the_swept_dust(short_term: TokenSetup) -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from tokenizer.reconcile import reconcile
+
+    s, c = short_term, short_term.chain
+    accounts = holders(s, [UNIT, 2 * UNIT, 4 * UNIT])
+    for period in (1, 2, 3):
+        distribute(s, period, 1_000)
+    c.send(c.tx(s.stranger, s.token, "claimFor", [a.address for a in accounts]))
+    c.send(c.tx(s.servicer, s.token, "sweepDust"))
+    deal = SimpleNamespace(
+        token=s.token,
+        stablecoin=s.stablecoin,
+        deployment=SimpleNamespace(contracts={"token": {"block": 0}}),
+    )
+    rec = reconcile(c, cast(Any, deal))
+    assert rec.mismatches == 0, rec.problems
+    assert rec.swept > 0
+    assert rec.claimed + rec.claimable + rec.dust + rec.swept == rec.distributed == 3_000
+
+
+def test_the_deployed_token_ends_at_the_specs_last_period(
+    chain: Chain, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import SEED
+    from tokenizer.deploy import deploy_deal
+    from tokenizer.spec import load_spec
+
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
+    spec = load_spec(SEED)
+    deal = deploy_deal(chain, spec)
+    assert chain.call(deal.token.functions.finalPeriod()) == spec.periods

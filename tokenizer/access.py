@@ -85,6 +85,12 @@ TABLE: tuple[Entry, ...] = tuple(
     + _entries(TOKEN, (SERVICER,), "distribute(uint256,uint256,bytes32)")
     + _entries(
         TOKEN,
+        (SERVICER,),
+        "sweepDust()",
+        note="after the final period: the rounding dust back to the servicer",
+    )
+    + _entries(
+        TOKEN,
         (ADMIN,),
         "setIdentityRegistry(address)",
         "enableRule(uint8)",

@@ -56,6 +56,7 @@ contract RevenueShareToken is
      * @param identityRegistry_ Registry that verifies receivers.
      * @param maturity_ Unix time at which the term ends.
      * @param supplyCap_ The deal's supply: the most tokens that can ever exist, in base units.
+     * @param finalPeriod_ The term's last revenue period (the deal's number of periods).
      * @param adminDelay Seconds between the start of an admin handover and its acceptance.
      */
     constructor(
@@ -66,12 +67,13 @@ contract RevenueShareToken is
         IIdentityRegistry identityRegistry_,
         uint64 maturity_,
         uint256 supplyCap_,
+        uint64 finalPeriod_,
         uint48 adminDelay
     )
         ERC20(name_, symbol_)
         AccessControlDefaultAdminRules(adminDelay, admin)
         TokenGate(identityRegistry_, maturity_)
-        RevenueDistribution(settlementToken_, supplyCap_)
+        RevenueDistribution(settlementToken_, supplyCap_, finalPeriod_)
     {}
 
     /**
@@ -110,6 +112,18 @@ contract RevenueShareToken is
      */
     function distribute(uint256 periodId, uint256 amount, bytes32 reportHash) external onlyRole(SERVICER_ROLE) {
         _distribute(msg.sender, periodId, amount, reportHash);
+    }
+
+    /**
+     * @notice Pays the servicer calling it the rounding dust left after the final period.
+     * @dev Servicer only, once the final period has been distributed ({TermNotEnded}), and
+     * only whole units released by holders' claims after it plus the carried remainder
+     * ({NoDust} if none): what holders are owed is never touched. The servicer paid the
+     * revenue in, so the dust goes back where it came from. Emits {DustSwept}.
+     * @return amount Settlement-token units paid.
+     */
+    function sweepDust() external onlyRole(SERVICER_ROLE) nonReentrant returns (uint256 amount) {
+        return _sweepDust(msg.sender);
     }
 
     /**

@@ -140,6 +140,15 @@ REFUSALS: dict[str, RefusalKind] = {
     "PeriodOutOfSequence": RefusalKind(
         "revenue", "revenue periods must be distributed in order, without gaps or repeats"
     ),
+    "PeriodAfterTerm": RefusalKind(
+        "revenue",
+        "the term's final period has been distributed; no period comes after it",
+        lambda a: f"final period {int(a['finalPeriod'])}, given {int(a['given'])}",
+    ),
+    "TermNotEnded": RefusalKind(
+        "revenue", "the rounding dust is swept only after the final period is distributed"
+    ),
+    "NoDust": RefusalKind("revenue", "no whole unit of rounding dust has been released yet"),
     "NoHolders": RefusalKind("revenue", "there are no token holders to distribute to yet"),
     "NothingToClaim": RefusalKind("revenue", "there is no revenue to claim for this holder"),
     "AccessControlUnauthorizedAccount": RefusalKind(

@@ -147,6 +147,7 @@ def _core(
     supply_cap: int,
     settlement: ContractStep,
     admin_delay: int,
+    final_period: int,
 ) -> tuple[list[ContractStep], list[CallStep]]:
     """Settlement token, identity registry and revenue-share token, with the agent's and
     the servicer's roles."""
@@ -164,6 +165,7 @@ def _core(
                 Ref("registry"),
                 At("maturity"),
                 supply_cap,
+                final_period,
                 admin_delay,
             ),
         ),
@@ -191,15 +193,16 @@ def token_plan(
     settlement_contract: str = "MockStablecoin",
     settlement_args: Sequence[Any] | None = None,
     admin_delay: int = ADMIN_DELAY_SECONDS,
+    final_period: int = 10_000,
 ) -> DeploymentPlan:
     """A token with its registry and settlement token and the roles, no sale and no rules
     (contract tests and the bench). Maturity is ``term_seconds`` after deployment; at most
     ``supply_cap`` base units can ever be minted (a trillion whole tokens by default); an admin
-    handover takes ``admin_delay`` seconds."""
+    handover takes ``admin_delay`` seconds; ``final_period`` is the last revenue period."""
     args = ("Mock USD", "mUSD", holders.admin) if settlement_args is None else settlement_args
     settlement = ContractStep("stablecoin", settlement_contract, tuple(args))
     contracts, grants = _core(
-        holders, token_name, token_symbol, supply_cap, settlement, admin_delay
+        holders, token_name, token_symbol, supply_cap, settlement, admin_delay, final_period
     )
     grants.append(_grant("grant registry agent", "registry", AGENT_ROLE, holders.agent))
     calls = [replace(g, group="roles") for g in grants]  # sent together: no resuming here
@@ -239,6 +242,7 @@ def deal_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
         spec.token.supply,
         settlement,
         ADMIN_DELAY_SECONDS,
+        spec.periods,
     )
     contracts += [
         ContractStep(
