@@ -370,11 +370,11 @@ def test_a_buyer_reentering_take_from_its_payment_is_refused_and_takes_one_offer
     c, s = h.chain, h.s
     deployed = c.deploy("DvPMarket", [s.token.address, h.hostile.address], s.admin)
     market = c.contract("DvPMarket", deployed.contract_address or "")
+    c.send(c.tx(h.honest, s.token, "approve", market.address, MAX_UINT))
     c.send_many(
         [
-            c.tx(h.honest, s.token, "approve", market.address, MAX_UINT),
-            c.tx(h.honest, market, "offer", UNIT, 10 * USD),
-            c.tx(h.honest, market, "offer", UNIT, 10 * USD),
+            c.tx(h.honest, market, "offer", UNIT, 10 * USD, c.timestamp() + 3_600),
+            c.tx(h.honest, market, "offer", UNIT, 10 * USD, c.timestamp() + 3_600),
             c.tx(s.admin, h.hostile, "mint", h.investor.address, 100 * USD),
         ]
     )

@@ -136,11 +136,15 @@ TABLE: tuple[Entry, ...] = tuple(
     + _entries(
         MARKET,
         (ANYONE,),
-        "offer(uint128,uint128)",
-        note="no escrow: the seller keeps the tokens until the offer is taken",
+        "offer(uint128,uint128,uint40)",
+        note=(
+            "no escrow: the seller keeps the tokens until the offer is taken; refused unless "
+            "the seller holds and has approved them; expires"
+        ),
     )
     + _entries(MARKET, (ANYONE,), "take(uint256)", note="settles both legs or neither")
     + _entries(MARKET, (ANYONE,), "cancel(uint256)", note="only the offer's seller")
+    + _entries(MARKET, (ANYONE,), "cancelAll()", note="withdraws the caller's own offers")
     + _entries(
         STABLECOIN,
         (OWNER,),

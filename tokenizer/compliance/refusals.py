@@ -151,6 +151,17 @@ REFUSALS: dict[str, RefusalKind] = {
     "NoDust": RefusalKind("revenue", "no whole unit of rounding dust has been released yet"),
     "NoHolders": RefusalKind("revenue", "there are no token holders to distribute to yet"),
     "NothingToClaim": RefusalKind("revenue", "there is no revenue to claim for this holder"),
+    "OfferNotDeliverable": RefusalKind(
+        "market",
+        "the seller must hold the tokens offered and approve the market for them first",
+    ),
+    "OfferExpired": RefusalKind(
+        "market", "the offer has expired", lambda a: f"at {_when(a['expiry'])}"
+    ),
+    "InvalidExpiry": RefusalKind("market", "an offer's expiry must be in the future"),
+    "OfferNotOpen": RefusalKind(
+        "market", "the offer was taken or withdrawn (alone or by the seller's cancel-all)"
+    ),
     "AccessControlUnauthorizedAccount": RefusalKind(
         "roles", "the sender does not hold the role this action needs"
     ),
