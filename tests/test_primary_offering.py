@@ -83,6 +83,10 @@ def terms_at(start: int, **changes: int) -> tuple[int, ...]:
 
 @pytest.fixture()
 def sale(setup: TokenSetup) -> Sale:
+    return open_sale(setup)
+
+
+def open_sale(setup: TokenSetup) -> Sale:
     c, s = setup.chain, setup
     treasury = wallet("offering-treasury").address
     start = c.timestamp() + 3_600
@@ -425,3 +429,20 @@ def test_offering_with_invalid_terms_is_not_deployed(setup: TokenSetup, error: s
             "PrimaryOffering", [*args, setup.admin.address, ADMIN_DELAY], setup.admin
         )
     assert info.value.error_name == error
+
+
+# --------------------------------------------------------------------------- payment token
+
+
+def test_a_fee_on_transfer_payment_token_is_refused_and_nothing_is_sold(chain: Any) -> None:
+    from tests.conftest import deploy_setup
+
+    sale = open_sale(deploy_setup(chain, settlement="QuirkyStablecoin"))
+    c, s = chain, sale.s
+    c.send(c.tx(s.admin, s.stablecoin, "setFee", 100))  # 1 % of every transfer
+    buyer = sale.buyer("fee-buyer")
+    sale.open()
+    error = sale.refused(buyer, "buy", 1_000 * USD)
+    assert error.error_name == "PaymentShortfall"
+    assert sale.read("raised") == 0
+    assert sale.tokens(buyer) == 0

@@ -596,3 +596,52 @@ def test_the_deployed_token_ends_at_the_specs_last_period(
     spec = load_spec(SEED)
     deal = deploy_deal(chain, spec)
     assert chain.call(deal.token.functions.finalPeriod()) == spec.periods
+
+
+# --------------------------------------------------------------------------- settlement token
+
+
+@pytest.fixture()
+def quirky(chain: Chain) -> TokenSetup:
+    """A token settled in a stablecoin with a transfer fee and a blacklist (both off)."""
+    from tests.conftest import deploy_setup
+
+    return deploy_setup(chain, settlement="QuirkyStablecoin")
+
+
+def test_a_fee_on_transfer_settlement_token_is_refused_and_the_token_owes_nothing(
+    quirky: TokenSetup,
+) -> None:
+    s, c = quirky, quirky.chain
+    holders(s, [UNIT])
+    c.send(c.tx(s.admin, s.stablecoin, "setFee", 50))  # 0.5 % of every transfer
+    fund_servicer(s, 100 * USD)
+    error = refused(s, 1, 100 * USD)
+    assert error.error_name == "SettlementShortfall"
+    assert call(s, s.token, "lastPeriodId") == 0
+    assert call(s, s.token, "totalDistributed") == 0
+    assert s.balance(s.token.address) == 0  # type: ignore[attr-defined]
+
+
+def test_one_holder_the_stablecoin_cannot_pay_does_not_stop_a_claim_for_batch(
+    quirky: TokenSetup,
+) -> None:
+    s, c = quirky, quirky.chain
+    a, blocked, b = holders(s, [UNIT, UNIT, UNIT])
+    distribute(s, 1, 300 * USD)
+    c.send(c.tx(s.admin, s.stablecoin, "setBlacklisted", blocked.address, True))
+    owed = s.claimable(blocked)
+    each = s.claimable(a)
+    receipt = c.send(c.tx(s.stranger, s.token, "claimFor", [a.address, blocked.address, b.address]))
+    assert s.balance(a) == s.balance(b) == each > 0
+    assert s.balance(blocked) == 0
+    assert s.claimable(blocked) == owed > 0
+    assert events(receipt, s.token, "ClaimFailed") == [{"holder": blocked.address, "amount": owed}]
+    assert [e["holder"] for e in events(receipt, s.token, "RevenueClaimed")] == [
+        a.address,
+        b.address,
+    ]
+    assert s.balance(s.token.address) == 300 * USD - 2 * each  # type: ignore[attr-defined]
+    c.send(c.tx(s.admin, s.stablecoin, "setBlacklisted", blocked.address, False))
+    claim(s, blocked)
+    assert s.balance(blocked) == owed

@@ -23,6 +23,9 @@ interface IRevenueDistribution {
     );
     /// @notice Emitted when revenue is paid out to a holder.
     event RevenueClaimed(address indexed holder, uint256 amount);
+    /// @notice Emitted when `claimFor` could not pay a holder (the settlement token refused the
+    /// payment): the holder keeps what it is owed.
+    event ClaimFailed(address indexed holder, uint256 amount);
     /// @notice Emitted when the rounding dust left after the final period is paid out.
     event DustSwept(address indexed to, uint256 amount);
     /// @notice Emitted when a holder's unclaimed revenue moves to another wallet (recovery).
@@ -32,6 +35,9 @@ interface IRevenueDistribution {
     error PeriodOutOfSequence(uint256 expected, uint256 given);
     /// @dev The term's last period has been distributed; no period comes after it.
     error PeriodAfterTerm(uint256 finalPeriod, uint256 given);
+    /// @dev The settlement token delivered less than was sent (a fee on transfer): refused,
+    /// since the token would owe more than it holds.
+    error SettlementShortfall(uint256 sent, uint256 received);
     /// @dev The final period is zero.
     error InvalidFinalPeriod(uint256 finalPeriod);
     /// @dev Dust is swept only once the final period has been distributed.
@@ -72,7 +78,8 @@ interface IRevenueDistribution {
 
     /**
      * @notice Pays each listed holder the revenue owed to them, to their own address; frozen
-     * wallets are skipped (their revenue is held).
+     * wallets are skipped (their revenue is held), and a holder the settlement token refuses
+     * to pay keeps what it is owed without stopping the others.
      * @param holders Holders to pay.
      */
     function claimFor(address[] calldata holders) external;

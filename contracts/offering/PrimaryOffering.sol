@@ -109,7 +109,12 @@ contract PrimaryOffering is AccessControlDefaultAdminRules, ReentrancyGuard, IPr
         // The sale's tokens stay where they were bought until the sale succeeds: a refund
         // right belongs to the wallet that paid.
         if (firstSale) token.setTransfersHeld(true);
+        // A payment token that delivers less than was sent (a fee on transfer) is refused:
+        // the escrow would hold less than the refunds and the proceeds it owes.
+        uint256 before = paymentToken.balanceOf(address(this));
         paymentToken.safeTransferFrom(msg.sender, address(this), payment);
+        uint256 received = paymentToken.balanceOf(address(this)) - before;
+        if (received != payment) revert PaymentShortfall(payment, received);
         token.mint(msg.sender, tokens);
     }
 

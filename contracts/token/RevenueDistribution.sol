@@ -78,18 +78,20 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard, IRevenueDistrib
      */
     function claim() external nonReentrant returns (uint256 amount) {
         if (_revenueHeld(msg.sender)) revert RevenueHeld(msg.sender);
-        amount = _claim(msg.sender);
+        amount = _claim(msg.sender, false);
         if (amount == 0) revert NothingToClaim(msg.sender);
     }
 
     /**
      * @inheritdoc IRevenueDistribution
      * @dev Anyone may call (pays the gas for others). Holders with nothing owed and holders
-     * whose revenue is held are skipped. Emits {RevenueClaimed} per paid holder.
+     * whose revenue is held are skipped. A holder the settlement token refuses to pay (a
+     * blacklist, a paused wallet) keeps what it is owed ({ClaimFailed}), and the others are
+     * paid. Emits {RevenueClaimed} per paid holder.
      */
     function claimFor(address[] calldata holders) external nonReentrant {
         for (uint256 i = 0; i < holders.length; ++i) {
-            if (!_revenueHeld(holders[i])) _claim(holders[i]);
+            if (!_revenueHeld(holders[i])) _claim(holders[i], true);
         }
     }
 
@@ -172,8 +174,15 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard, IRevenueDistrib
         _totalDistributed = SafeCast.toUint128(_totalDistributed + amount);
         emit RevenueDistributed(periodId, amount, reportHash, delta, remainder);
 
-        // A period without net revenue is still reported (its report hash is on record).
-        if (amount != 0) _settlementToken.safeTransferFrom(payer, address(this), amount);
+        // A period without net revenue is still reported (its report hash is on record). A
+        // settlement token that delivers less than was sent (a fee on transfer) is refused:
+        // the token would owe more than it holds.
+        if (amount != 0) {
+            uint256 before = _settlementToken.balanceOf(address(this));
+            _settlementToken.safeTransferFrom(payer, address(this), amount);
+            uint256 received = _settlementToken.balanceOf(address(this)) - before;
+            if (received != amount) revert SettlementShortfall(amount, received);
+        }
     }
 
     /**
@@ -215,20 +224,34 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard, IRevenueDistrib
     }
 
     /// @dev Pays `holder` what it is owed, effects before the transfer. Returns the amount paid.
-    /// After the final period the holder's fraction of a unit is released as dust too.
-    function _claim(address holder) private returns (uint256 amount) {
+    /// After the final period the holder's fraction of a unit is released as dust too. With
+    /// `tolerant`, a payment the settlement token refuses is undone instead of reverting
+    /// ({ClaimFailed}; the books are restored, the call is guarded by `nonReentrant`).
+    function _claim(address holder, bool tolerant) private returns (uint256 amount) {
         uint256 magnified = _magnifiedUnclaimed(holder);
         amount = magnified / MAGNITUDE;
-        uint256 taken = amount * MAGNITUDE;
-        if (_lastPeriodId == _finalPeriod && magnified != taken) {
-            _magnifiedReleased += magnified - taken;
+        uint256 released = magnified % MAGNITUDE; // the fraction of a unit left over
+        uint256 taken = magnified - released;
+        if (_lastPeriodId == _finalPeriod && released != 0) {
+            _magnifiedReleased += released;
             taken = magnified;
+        } else {
+            released = 0;
         }
         if (taken == 0) return 0;
         _magnifiedCorrections[holder] -= taken.toInt256();
         if (amount == 0) return 0;
-        emit RevenueClaimed(holder, amount);
-        _settlementToken.safeTransfer(holder, amount);
+        if (!tolerant) {
+            emit RevenueClaimed(holder, amount);
+            _settlementToken.safeTransfer(holder, amount);
+        } else if (_settlementToken.trySafeTransfer(holder, amount)) {
+            emit RevenueClaimed(holder, amount);
+        } else {
+            _magnifiedCorrections[holder] += taken.toInt256();
+            _magnifiedReleased -= released;
+            emit ClaimFailed(holder, amount);
+            amount = 0;
+        }
     }
 
     /// @dev Keeps each holder's earned revenue unchanged by mints, burns and transfers.

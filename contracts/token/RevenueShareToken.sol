@@ -110,7 +110,11 @@ contract RevenueShareToken is
      * every state change precedes the one external call, to the settlement token fixed at
      * construction.
      */
-    function distribute(uint256 periodId, uint256 amount, bytes32 reportHash) external onlyRole(SERVICER_ROLE) {
+    function distribute(uint256 periodId, uint256 amount, bytes32 reportHash)
+        external
+        onlyRole(SERVICER_ROLE)
+        nonReentrant
+    {
         _distribute(msg.sender, periodId, amount, reportHash);
     }
 

@@ -162,6 +162,16 @@ REFUSALS: dict[str, RefusalKind] = {
     "OfferNotOpen": RefusalKind(
         "market", "the offer was taken or withdrawn (alone or by the seller's cancel-all)"
     ),
+    "SettlementShortfall": RefusalKind(
+        "revenue",
+        "the settlement token delivered less than was sent (a fee on transfer): such a token "
+        "cannot settle this deal",
+    ),
+    "PaymentShortfall": RefusalKind(
+        "sale",
+        "the payment token delivered less than was sent (a fee on transfer): such a token "
+        "cannot pay for this sale",
+    ),
     "AccessControlUnauthorizedAccount": RefusalKind(
         "roles", "the sender does not hold the role this action needs"
     ),
