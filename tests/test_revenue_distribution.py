@@ -645,3 +645,27 @@ def test_one_holder_the_stablecoin_cannot_pay_does_not_stop_a_claim_for_batch(
     c.send(c.tx(s.admin, s.stablecoin, "setBlacklisted", blocked.address, False))
     claim(s, blocked)
     assert s.balance(blocked) == owed
+
+
+# --------------------------------------------------------------------------- record date
+
+
+def test_a_periods_revenue_goes_to_whoever_holds_at_the_distribution_block(
+    setup: TokenSetup,
+) -> None:
+    s = setup
+    early, late = holders(s, [UNIT, 0], prefix="record")
+    distribute(s, 1, 100 * USD)
+    transfer(s, early, late, UNIT)  # one block before the next distribution
+    distribute(s, 2, 100 * USD)
+    assert s.claimable(early) == 100 * USD  # period 1 only
+    assert s.claimable(late) == 100 * USD  # the whole of period 2
+
+
+def test_the_readme_states_the_record_date_rule_not_a_time_weighted_one() -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    assert "record date" in readme
+    assert "time held" not in readme
+    assert "at the distribution block" in readme

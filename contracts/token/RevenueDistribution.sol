@@ -11,7 +11,8 @@ import {IRevenueDistribution} from "../interfaces/IRevenueDistribution.sol";
 /**
  * @title RevenueDistribution
  * @notice ERC-20 extension that shares revenue paid in a settlement token among holders,
- * pro rata to balance and time held. Pull based: each distribution is O(1), holders claim.
+ * pro rata to the balances at the block of each distribution (a record date: who holds then is
+ * paid the whole period). Pull based: each distribution is O(1), holders claim.
  * @dev Cumulative magnified revenue per share plus a per-holder correction adjusted in
  * {ERC20-_update} on every mint, burn and transfer. The division remainder of each distribution
  * is carried into the next one, so
