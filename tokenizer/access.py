@@ -116,6 +116,7 @@ TABLE: tuple[Entry, ...] = tuple(
         "removeInvestor(address)",
         "batchRemoveInvestors(address[])",
         "recoverIdentity(address,address)",
+        "addWallet(address,address)",
     )
     + _entries(REGISTRY, (ADMIN,), *ROLE_ADMIN_FUNCTIONS)
     + _entries(REGISTRY, (ANYONE,), SELF_ONLY, note="only one's own roles")

@@ -8,6 +8,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {RevenueShareToken} from "../token/RevenueShareToken.sol";
 import {IPrimaryOffering} from "../interfaces/IPrimaryOffering.sol";
+import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 
 /**
  * @title PrimaryOffering
@@ -41,6 +42,9 @@ contract PrimaryOffering is AccessControlDefaultAdminRules, ReentrancyGuard, IPr
     uint256 public buyerCount;
     /// @notice Payment-token units paid by a buyer (zeroed on refund).
     mapping(address buyer => uint256) public paidOf;
+    /// @notice Payment-token units paid by all the wallets of one investor (the identity
+    /// registry's `investorIdOf`): what the per-investor maximum counts. Not reduced by refunds.
+    mapping(address investor => uint256) public paidByInvestor;
     /// @notice Tokens bought by a buyer (zeroed on refund).
     mapping(address buyer => uint256) public tokensOf;
 
@@ -89,11 +93,13 @@ contract PrimaryOffering is AccessControlDefaultAdminRules, ReentrancyGuard, IPr
         if (status != Status.Active || block.timestamp < t.start || block.timestamp >= t.end) {
             revert SaleNotOpen(t.start, t.end, block.timestamp);
         }
-        if (!token.identityRegistry().isVerified(msg.sender)) revert BuyerNotVerified(msg.sender);
+        IIdentityRegistry registry = token.identityRegistry();
+        if (!registry.isVerified(msg.sender)) revert BuyerNotVerified(msg.sender);
         if (payment < t.minPurchase) revert BelowMinimumPurchase(payment, t.minPurchase);
         uint256 paidBefore = paidOf[msg.sender];
-        uint256 cumulative = paidBefore + payment;
-        if (cumulative > t.maxPurchase) revert AboveMaximumPurchase(cumulative, t.maxPurchase);
+        address investor = registry.investorIdOf(msg.sender);
+        uint256 investorPaid = paidByInvestor[investor] + payment;
+        if (investorPaid > t.maxPurchase) revert AboveMaximumPurchase(investorPaid, t.maxPurchase);
         uint256 raisedAfter = raised + payment;
         if (raisedAfter > t.hardCap) revert HardCapExceeded(raisedAfter, t.hardCap);
         tokens = payment * ONE_TOKEN / t.price;
@@ -101,7 +107,8 @@ contract PrimaryOffering is AccessControlDefaultAdminRules, ReentrancyGuard, IPr
 
         bool firstSale = raised == 0;
         if (paidBefore == 0) ++buyerCount;
-        paidOf[msg.sender] = cumulative;
+        paidOf[msg.sender] = paidBefore + payment;
+        paidByInvestor[investor] = investorPaid;
         tokensOf[msg.sender] += tokens;
         raised = raisedAfter;
         emit TokensPurchased(msg.sender, payment, tokens);
@@ -177,6 +184,14 @@ contract PrimaryOffering is AccessControlDefaultAdminRules, ReentrancyGuard, IPr
         tokensOf[lostWallet] = 0;
         paidOf[newWallet] += payment;
         tokensOf[newWallet] += tokens;
+        // The per-investor maximum follows the investor: what was booked under the lost
+        // wallet as an investor of its own moves to the investor behind the new wallet.
+        address investor = token.identityRegistry().investorIdOf(newWallet);
+        uint256 booked = paidByInvestor[lostWallet];
+        if (investor != lostWallet && booked != 0) {
+            paidByInvestor[lostWallet] = 0;
+            paidByInvestor[investor] += booked;
+        }
         emit PurchaseRecovered(lostWallet, newWallet, payment, tokens);
     }
 

@@ -258,7 +258,12 @@ abstract contract RevenueDistribution is ERC20, ReentrancyGuard, IRevenueDistrib
     /// @dev Keeps each holder's earned revenue unchanged by mints, burns and transfers.
     function _update(address from, address to, uint256 value) internal virtual override {
         super._update(from, to, value);
-        int256 magnified = (uint256(_magnifiedRevenuePerShare) * value).toInt256();
+        // perShare <= _maxPerShare = int256.max / cap and value <= supply <= cap, so the
+        // product fits an int256 ({DistributionTooLarge}, {SupplyCapExceeded}).
+        int256 magnified;
+        unchecked {
+            magnified = int256(uint256(_magnifiedRevenuePerShare) * value);
+        }
         if (from != address(0)) _magnifiedCorrections[from] += magnified;
         if (to != address(0)) _magnifiedCorrections[to] -= magnified;
     }
