@@ -130,7 +130,10 @@ class TokenSetup:
 
 
 def deploy_setup(
-    chain: Chain, settlement: str = "MockStablecoin", settlement_args: list[Any] | None = None
+    chain: Chain,
+    settlement: str = "MockStablecoin",
+    settlement_args: list[Any] | None = None,
+    final_period: int = 10_000,
 ) -> TokenSetup:
     """Deploy stablecoin, registry and token through the toolkit's own plan and deployer, with
     the roles granted (no rule enabled).
@@ -144,6 +147,7 @@ def deploy_setup(
         settlement_contract=settlement,
         settlement_args=settlement_args,
         supply_cap=SUPPLY_CAP,
+        final_period=final_period,
     )
     handles = deploy_plan(chain, plan, admin)
     return TokenSetup(

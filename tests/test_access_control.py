@@ -141,6 +141,6 @@ def test_the_market_note_holds_an_offer_leaves_the_tokens_with_the_seller(
     deployed = c.deploy("DvPMarket", [token.address, stablecoin.address], setup.admin)
     market = c.contract("DvPMarket", deployed.contract_address or "")
     c.send(c.tx(seller, token, "approve", market.address, 100 * UNIT))
-    c.send(c.tx(seller, market, "offer", 100 * UNIT, 105 * 10**6))
+    c.send(c.tx(seller, market, "offer", 100 * UNIT, 105 * 10**6, c.timestamp() + 3_600))
     assert c.call(token.functions.balanceOf(seller.address)) == 100 * UNIT
     assert c.call(token.functions.balanceOf(market.address)) == 0

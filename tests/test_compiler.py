@@ -17,6 +17,7 @@ from solcx.wrapper import get_solc_version
 from tokenizer import compiler
 from tokenizer.chain import Chain
 from tokenizer.compiler import Artifacts, compile_contracts
+from tokenizer.deploy.plan import ADMIN_DELAY_SECONDS as ADMIN_DELAY
 
 ROOT = Path(__file__).resolve().parent.parent
 EIP170_LIMIT = 24_576  # bytes of deployed code a contract may have (Spurious Dragon)
@@ -168,7 +169,7 @@ def test_the_recorded_deployed_size_is_the_size_of_the_code_the_chain_stores(
     chain: Chain,
 ) -> None:
     admin = chain.accounts[0]
-    receipt = chain.deploy("IdentityRegistry", [admin.address], admin)
+    receipt = chain.deploy("IdentityRegistry", [admin.address, ADMIN_DELAY], admin)
     code = chain.code_at(receipt.contract_address or "")
     assert len(code) == chain.artifacts.get("IdentityRegistry").deployed_size
 

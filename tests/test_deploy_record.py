@@ -12,6 +12,7 @@ import pytest
 from tokenizer.chain import Chain, TxRequest
 from tokenizer.compliance.rules import RULE_LOCKUP, US, rule_steps
 from tokenizer.deploy import Deal, deal_plan, deploy_deal, record_path
+from tokenizer.deploy.plan import ADMIN_DELAY_SECONDS as ADMIN_DELAY
 from tokenizer.errors import DeploymentError
 from tokenizer.spec import COUNTRY_NUMERIC, DealSpec, load_spec
 from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY, SERVICER_ROLE
@@ -162,7 +163,7 @@ def test_a_record_whose_addresses_now_hold_other_contracts_is_deployed_afresh(
     chain.revert_to(snapshot)
     admin = chain.accounts[0]
     for _ in KEYS:  # the same sender and nonces: other contracts at the recorded addresses
-        chain.deploy("IdentityRegistry", [admin.address], admin)
+        chain.deploy("IdentityRegistry", [admin.address, ADMIN_DELAY], admin)
     assert all(chain.code_at(a) for a in old.values())
     deal = deploy_deal(chain, xiaoping)
     assert deal.deployment.reused is False

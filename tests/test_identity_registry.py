@@ -48,7 +48,7 @@ def test_registering_an_investor_records_country_class_and_expiry(setup: TokenSe
     investor = wallet("reg-one")
     expiry = expiry_in(setup, 365)
     receipt = send(setup, "registerInvestor", investor.address, SG, 2, expiry)
-    assert tuple(read(setup, "identityOf", investor.address)) == (SG, 2, expiry, True)
+    assert tuple(read(setup, "identityOf", investor.address))[:4] == (SG, 2, expiry, True)
     assert read(setup, "investorCount") == 1
     assert read(setup, "isVerified", investor.address) is True
     assert as_rows(events(receipt, setup.registry, "InvestorRegistered")) == [
@@ -59,7 +59,7 @@ def test_registering_an_investor_records_country_class_and_expiry(setup: TokenSe
 def test_unregistered_wallet_is_not_verified_and_has_an_empty_record(setup: TokenSetup) -> None:
     stranger = wallet("reg-nobody")
     assert read(setup, "isVerified", stranger.address) is False
-    assert tuple(read(setup, "identityOf", stranger.address)) == (0, 0, 0, False)
+    assert tuple(read(setup, "identityOf", stranger.address))[:4] == (0, 0, 0, False)
 
 
 def test_registering_the_same_wallet_twice_reverts(setup: TokenSetup) -> None:
@@ -172,7 +172,7 @@ def test_update_changes_the_record_and_emits_investor_updated(setup: TokenSetup)
     send(setup, "registerInvestor", investor.address, HK, 1, expiry_in(setup, 30))
     expiry = expiry_in(setup, 400)
     receipt = send(setup, "updateInvestor", investor.address, US, 3, expiry)
-    assert tuple(read(setup, "identityOf", investor.address)) == (US, 3, expiry, True)
+    assert tuple(read(setup, "identityOf", investor.address))[:4] == (US, 3, expiry, True)
     assert read(setup, "investorCount") == 1
     assert as_rows(events(receipt, setup.registry, "InvestorUpdated")) == [
         (investor.address.lower(), US, 3, expiry)
@@ -202,7 +202,7 @@ def test_removed_investor_is_no_longer_verified(setup: TokenSetup) -> None:
     )  # fmt: skip
     receipt = send(setup, "removeInvestor", leaver.address)
     assert read(setup, "isVerified", leaver.address) is False
-    assert tuple(read(setup, "identityOf", leaver.address)) == (0, 0, 0, False)
+    assert tuple(read(setup, "identityOf", leaver.address))[:4] == (0, 0, 0, False)
     assert read(setup, "investorCount") == 1
     assert read(setup, "isVerified", keeper.address) is True
     removed = events(receipt, setup.registry, "InvestorRemoved")
@@ -242,7 +242,7 @@ def test_batch_renew_kyc_extends_expiry_keeps_the_rest_and_emits_per_wallet(
     receipt = send(setup, "batchRenewKyc", [a.address for a in accounts], renewed)
 
     assert all(read(setup, "isVerified", a.address) for a in accounts)
-    assert [tuple(read(setup, "identityOf", a.address)) for a in accounts] == [
+    assert [tuple(read(setup, "identityOf", a.address))[:4] for a in accounts] == [
         (c, k, renewed, True) for c, k in zip(countries, classes, strict=True)
     ]
     assert as_rows(events(receipt, setup.registry, "InvestorUpdated")) == [
@@ -265,12 +265,15 @@ def test_batch_renew_kyc_with_an_unregistered_wallet_renews_nobody(setup: TokenS
 # --------------------------------------------------------------------------- one-call read
 
 
-def test_investor_of_answers_country_class_and_expiry_in_one_call(setup: TokenSetup) -> None:
+def test_investor_of_answers_country_class_expiry_and_investor_in_one_call(
+    setup: TokenSetup,
+) -> None:
     investor, nobody = wallet("investor-of"), wallet("investor-of-none")
     expiry = expiry_in(setup, 30)
     send(setup, "registerInvestor", investor.address, US, 2, expiry)
-    assert tuple(read(setup, "investorOf", investor.address)) == (US, 2, expiry)
-    assert tuple(read(setup, "investorOf", nobody.address)) == (0, 0, 0)
+    none = "0x0000000000000000000000000000000000000000"  # an investor with one wallet
+    assert tuple(read(setup, "investorOf", investor.address)) == (US, 2, expiry, none)
+    assert tuple(read(setup, "investorOf", nobody.address)) == (0, 0, 0, none)
 
 
 # --------------------------------------------------------------------------- batch update, remove
@@ -282,7 +285,7 @@ def test_batch_update_changes_every_record_with_one_event_each(setup: TokenSetup
     send(setup, "batchRegisterInvestors", addrs, [HK, HK], [1, 1], [expiry_in(setup, 30)] * 2)
     expiries = [expiry_in(setup, 100), expiry_in(setup, 200)]
     receipt = send(setup, "batchUpdateInvestors", addrs, [SG, US], [0, 3], expiries)
-    assert [tuple(read(setup, "identityOf", a)) for a in addrs] == [
+    assert [tuple(read(setup, "identityOf", a))[:4] for a in addrs] == [
         (SG, 0, expiries[0], True),
         (US, 3, expiries[1], True),
     ]
@@ -327,8 +330,8 @@ def test_recover_identity_moves_the_record_to_the_new_wallet(setup: TokenSetup) 
     expiry = expiry_in(setup, 30)
     send(setup, "registerInvestor", lost.address, SG, 2, expiry)
     receipt = send(setup, "recoverIdentity", lost.address, new.address)
-    assert tuple(read(setup, "identityOf", new.address)) == (SG, 2, expiry, True)
-    assert tuple(read(setup, "identityOf", lost.address)) == (0, 0, 0, False)
+    assert tuple(read(setup, "identityOf", new.address))[:4] == (SG, 2, expiry, True)
+    assert tuple(read(setup, "identityOf", lost.address))[:4] == (0, 0, 0, False)
     assert read(setup, "investorCount") == 1
     assert events(receipt, setup.registry, "IdentityRecovered") == [
         {

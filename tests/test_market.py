@@ -28,8 +28,10 @@ class Market:
     def send(self, who: LocalAccount, fn: str, *args: Any) -> Any:
         return self.s.chain.send(self.s.chain.tx(who, self.market, fn, *args))
 
-    def offer(self, amount: int = 100 * UNIT, price: int = PRICE) -> int:
-        receipt = self.send(self.seller, "offer", amount, price)
+    def offer(self, amount: int = 100 * UNIT, price: int = PRICE, expiry: int | None = None) -> int:
+        if expiry is None:
+            expiry = self.s.chain.timestamp() + SECONDS_PER_DAY
+        receipt = self.send(self.seller, "offer", amount, price, expiry)
         (created,) = events(receipt, self.market, "OfferCreated")
         return int(created["offerId"])
 
@@ -144,8 +146,9 @@ def test_an_offer_can_be_taken_once_and_cancelled_only_by_its_seller(m: Market) 
 def test_a_seller_cannot_take_its_own_offer_nor_offer_nothing(m: Market) -> None:
     offer_id = m.offer()
     assert refused(m, m.seller, "take", offer_id).error_name == "SelfTrade"
-    assert refused(m, m.seller, "offer", 0, USD).error_name == "InvalidOffer"
-    assert refused(m, m.seller, "offer", UNIT, 0).error_name == "InvalidOffer"
+    later = m.s.chain.timestamp() + SECONDS_PER_DAY
+    assert refused(m, m.seller, "offer", 0, USD, later).error_name == "InvalidOffer"
+    assert refused(m, m.seller, "offer", UNIT, 0, later).error_name == "InvalidOffer"
 
 
 def test_check_take_answers_as_the_token_would(m: Market) -> None:
@@ -175,3 +178,70 @@ def test_a_market_needs_two_different_tokens(setup: TokenSetup) -> None:
     with pytest.raises(TransactionReverted) as info:
         c.deploy("DvPMarket", [setup.token.address, setup.token.address], setup.admin)  # type: ignore[attr-defined]
     assert info.value.error_name == "InvalidMarket"
+
+
+# --------------------------------------------------------------------------- stale offers
+
+
+def test_an_offer_the_seller_cannot_deliver_when_it_is_made_is_refused(m: Market) -> None:
+    c, s = m.s.chain, m.s
+    later = c.timestamp() + SECONDS_PER_DAY
+    outsider = wallet("dvp-no-tokens")
+    s.verify(outsider)
+    nothing = refused(m, outsider, "offer", UNIT, USD, later)
+    assert nothing.error_name == "OfferNotDeliverable"
+    too_much = refused(m, m.seller, "offer", 101 * UNIT, USD, later)
+    assert too_much.error_name == "OfferNotDeliverable"
+    c.send(c.tx(m.seller, s.token, "approve", m.market.address, UNIT))
+    unapproved = refused(m, m.seller, "offer", 2 * UNIT, USD, later)
+    assert unapproved.error_name == "OfferNotDeliverable"
+    assert c.call(m.market.functions.offerCount()) == 0
+
+
+def test_an_offer_whose_expiry_has_passed_cannot_be_taken(m: Market) -> None:
+    c = m.s.chain
+    assert refused(m, m.seller, "offer", UNIT, USD, c.timestamp()).error_name == "InvalidExpiry"
+    offer_id = m.offer(expiry=c.timestamp() + 600)
+    assert c.call(m.market.functions.isLive(offer_id)) is True
+    c.increase_time(601)
+    before = m.balances()
+    assert refused(m, m.buyer, "take", offer_id).error_name == "OfferExpired"
+    assert m.balances() == before
+    assert c.call(m.market.functions.isLive(offer_id)) is False
+
+
+def test_a_killed_offer_does_not_come_back_to_life_after_the_sellers_cancel_all(
+    m: Market,
+) -> None:
+    c, s = m.s.chain, m.s
+    stale = m.offer(price=USD)  # a cheap offer the seller means to kill
+    parking = wallet("dvp-parking")
+    s.verify(parking)
+    c.send(c.tx(m.seller, s.token, "transfer", parking.address, 100 * UNIT))
+    assert refused(m, m.buyer, "take", stale).error_name == "ERC20InsufficientBalance"
+    receipt = m.send(m.seller, "cancelAll")
+    assert events(receipt, m.market, "AllOffersCancelled") == [
+        {"seller": m.seller.address, "epoch": 1}
+    ]
+    c.send(c.tx(parking, s.token, "transfer", m.seller.address, 100 * UNIT))
+    # The seller holds and has approved the tokens again: the old price is not revived.
+    assert refused(m, m.buyer, "take", stale).error_name == "OfferNotOpen"
+    assert c.call(m.market.functions.isLive(stale)) is False
+    fresh = m.offer()
+    m.send(m.buyer, "take", fresh)
+    assert m.balances()[1] == 100 * UNIT
+
+
+def test_cancel_all_withdraws_only_the_callers_offers(m: Market) -> None:
+    c, s = m.s.chain, m.s
+    other = wallet("dvp-other-seller")
+    s.verify(other)
+    s.mint(other, 10 * UNIT)
+    c.increase_time(31 * SECONDS_PER_DAY)
+    c.send(c.tx(other, s.token, "approve", m.market.address, MAX_UINT))
+    theirs = m.send(other, "offer", UNIT, USD, c.timestamp() + SECONDS_PER_DAY)
+    (created,) = events(theirs, m.market, "OfferCreated")
+    mine = m.offer()
+    m.send(m.seller, "cancelAll")
+    assert c.call(m.market.functions.isLive(mine)) is False
+    assert c.call(m.market.functions.isLive(int(created["offerId"]))) is True

@@ -10,6 +10,7 @@ import pytest
 from eth_account.signers.local import LocalAccount
 
 from tests.conftest import UNIT, USD, TokenSetup, wallet
+from tokenizer.deploy.plan import ADMIN_DELAY_SECONDS as ADMIN_DELAY
 from tokenizer.errors import TransactionReverted
 from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY
 
@@ -82,13 +83,17 @@ def terms_at(start: int, **changes: int) -> tuple[int, ...]:
 
 @pytest.fixture()
 def sale(setup: TokenSetup) -> Sale:
+    return open_sale(setup)
+
+
+def open_sale(setup: TokenSetup) -> Sale:
     c, s = setup.chain, setup
     treasury = wallet("offering-treasury").address
     start = c.timestamp() + 3_600
     terms = terms_at(start)
     deployed = c.deploy(
         "PrimaryOffering",
-        [terms, s.admin.address, s.token.address, s.stablecoin.address, treasury],
+        [terms, s.admin.address, s.token.address, s.stablecoin.address, treasury, ADMIN_DELAY],
         s.admin,
     )
     offering = c.contract("PrimaryOffering", deployed.contract_address or "")
@@ -420,5 +425,24 @@ def test_offering_with_invalid_terms_is_not_deployed(setup: TokenSetup, error: s
     terms = terms_at(start, **changes)
     args = [terms, setup.admin.address, setup.token.address, setup.stablecoin.address]
     with pytest.raises(TransactionReverted) as info:
-        setup.chain.deploy("PrimaryOffering", [*args, setup.admin.address], setup.admin)
+        setup.chain.deploy(
+            "PrimaryOffering", [*args, setup.admin.address, ADMIN_DELAY], setup.admin
+        )
     assert info.value.error_name == error
+
+
+# --------------------------------------------------------------------------- payment token
+
+
+def test_a_fee_on_transfer_payment_token_is_refused_and_nothing_is_sold(chain: Any) -> None:
+    from tests.conftest import deploy_setup
+
+    sale = open_sale(deploy_setup(chain, settlement="QuirkyStablecoin"))
+    c, s = chain, sale.s
+    c.send(c.tx(s.admin, s.stablecoin, "setFee", 100))  # 1 % of every transfer
+    buyer = sale.buyer("fee-buyer")
+    sale.open()
+    error = sale.refused(buyer, "buy", 1_000 * USD)
+    assert error.error_name == "PaymentShortfall"
+    assert sale.read("raised") == 0
+    assert sale.tokens(buyer) == 0

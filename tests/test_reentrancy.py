@@ -23,6 +23,7 @@ from eth_utils.crypto import keccak
 
 from tests.conftest import UNIT, USD, TokenSetup, deploy_setup, events, wallet
 from tokenizer.chain import Chain, Receipt, TxRequest
+from tokenizer.deploy.plan import ADMIN_DELAY_SECONDS as ADMIN_DELAY
 from tokenizer.errors import TransactionReverted
 from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY
 
@@ -204,7 +205,7 @@ def test_claim_for_reentering_itself_through_a_contract_holder_is_refused(h: Hos
 
 
 @where
-def test_a_claim_reentered_from_the_revenue_pull_is_paid_what_is_owed_once(
+def test_a_claim_reentered_from_the_revenue_pull_is_refused_and_the_period_lands_whole(
     h: Hostile, before: bool
 ) -> None:
     h.s.distribute(1, FIRST_PERIOD)
@@ -218,26 +219,24 @@ def test_a_claim_reentered_from_the_revenue_pull_is_paid_what_is_owed_once(
     )
     h.arm_investor(h.s.token, "claim", before=before)
     receipt = c.send(c.tx(h.s.servicer, h.s.token, "distribute", 2, second, REPORT))
-    # distribute has no guard: the accumulator moves before the pull, so the re-entered claim
-    # sees both periods. Before the pull lands it is paid out of the first period's funds,
-    # which the pull then makes whole.
-    assert [success for success, _ in h.reentries(receipt)] == [True]
+    # distribute is guarded (since the token measures what the pull delivered): the claim
+    # re-entered from the pull is refused, nothing is paid, and the period lands whole.
+    assert h.reentries(receipt) == [(False, REENTRANT_CALL)]
+    assert h.claims(receipt) == []
     per_share = FIRST_PERIOD * MAGNITUDE // SUPPLY
     remainder = FIRST_PERIOD * MAGNITUDE % SUPPLY
     per_share += (second * MAGNITUDE + remainder) // SUPPLY
     owed = per_share * INVESTOR_TOKENS // MAGNITUDE
-    assert h.claims(receipt) == [(h.investor.address.lower(), owed)]
-    assert h.stable(h.investor) == owed
-    assert h.s.claimable(h.investor.address) == 0
+    assert h.stable(h.investor) == 0
+    assert h.s.claimable(h.investor.address) == owed
     honest = h.s.claimable(h.honest)
     assert honest == per_share * HONEST_TOKENS // MAGNITUDE
     dust = FIRST_PERIOD + second - owed - honest
-    assert h.stable(h.s.token.address) == honest + dust
+    assert h.stable(h.s.token.address) == owed + honest + dust
     assert 0 <= dust <= 2
-    assert refused(c, h.as_investor(h.s.token, "claim")) == "NothingToClaim"
 
 
-def test_a_claim_reentered_before_the_first_pull_finds_no_funds_and_the_holder_keeps_its_due(
+def test_a_claim_reentered_before_the_first_pull_is_refused_and_the_holder_keeps_its_due(
     h: Hostile,
 ) -> None:
     c = h.chain
@@ -249,9 +248,7 @@ def test_a_claim_reentered_before_the_first_pull_finds_no_funds_and_the_holder_k
     )
     h.arm_investor(h.s.token, "claim", before=True)
     receipt = c.send(c.tx(h.s.servicer, h.s.token, "distribute", 1, FIRST_PERIOD, REPORT))
-    ((success, error),) = h.reentries(receipt)
-    assert not success
-    assert error[:4] == keccak(text="ERC20InsufficientBalance(address,uint256,uint256)")[:4]
+    assert h.reentries(receipt) == [(False, REENTRANT_CALL)]  # distribute is guarded
     assert h.claims(receipt) == []
     assert h.s.claimable(h.investor.address) == INVESTOR_OWED
     assert h.stable(h.s.token.address) == FIRST_PERIOD
@@ -295,7 +292,7 @@ def sale(h: Hostile) -> Sale:
     treasury = wallet("reentrancy-treasury").address
     deployed = c.deploy(
         "PrimaryOffering",
-        [terms, s.admin.address, s.token.address, h.hostile.address, treasury],
+        [terms, s.admin.address, s.token.address, h.hostile.address, treasury, ADMIN_DELAY],
         s.admin,
     )
     offering = c.contract("PrimaryOffering", deployed.contract_address or "")
@@ -369,11 +366,11 @@ def test_a_buyer_reentering_take_from_its_payment_is_refused_and_takes_one_offer
     c, s = h.chain, h.s
     deployed = c.deploy("DvPMarket", [s.token.address, h.hostile.address], s.admin)
     market = c.contract("DvPMarket", deployed.contract_address or "")
+    c.send(c.tx(h.honest, s.token, "approve", market.address, MAX_UINT))
     c.send_many(
         [
-            c.tx(h.honest, s.token, "approve", market.address, MAX_UINT),
-            c.tx(h.honest, market, "offer", UNIT, 10 * USD),
-            c.tx(h.honest, market, "offer", UNIT, 10 * USD),
+            c.tx(h.honest, market, "offer", UNIT, 10 * USD, c.timestamp() + 3_600),
+            c.tx(h.honest, market, "offer", UNIT, 10 * USD, c.timestamp() + 3_600),
             c.tx(s.admin, h.hostile, "mint", h.investor.address, 100 * USD),
         ]
     )

@@ -483,3 +483,196 @@ def test_the_deployed_token_is_capped_at_the_specs_supply(
     spec = load_spec(SEED)
     deal = deploy_deal(chain, spec)
     assert chain.call(deal.token.functions.supplyCap()) == spec.token.supply
+
+
+# --------------------------------------------------------------------------- the term's end
+
+
+@pytest.fixture()
+def short_term(chain: Chain) -> TokenSetup:
+    """A token whose term has three revenue periods."""
+    from tests.conftest import deploy_setup
+
+    return deploy_setup(chain, final_period=3)
+
+
+def test_no_period_after_the_final_one_is_distributed(short_term: TokenSetup) -> None:
+    s = short_term
+    holders(s, [UNIT])
+    for period in (1, 2, 3):
+        distribute(s, period, 100 * USD)
+    fund_servicer(s, 100 * USD)
+    before = s.balance(s.servicer)
+    error = refused(s, 4, 100 * USD)
+    assert error.error_name == "PeriodAfterTerm"
+    assert "final period 3, given 4" in str(error)
+    assert s.balance(s.servicer) == before
+    assert call(s, s.token, "lastPeriodId") == 3 == call(s, s.token, "finalPeriod")
+
+
+def test_the_terms_rounding_dust_goes_back_to_the_servicer_with_an_event(
+    short_term: TokenSetup,
+) -> None:
+    s, c = short_term, short_term.chain
+    accounts = holders(s, [UNIT, UNIT, UNIT])
+    model = Ledger()
+    for a in accounts:
+        model.mint(a.address, UNIT)
+    for period in (1, 2):
+        distribute(s, period, 100)
+        model.distribute(100)
+    with pytest.raises(TransactionReverted) as early:
+        c.send(c.tx(s.servicer, s.token, "sweepDust"))
+    assert early.value.error_name == "TermNotEnded"
+    distribute(s, 3, 100)
+    model.distribute(100)
+    c.send(c.tx(s.stranger, s.token, "claimFor", [a.address for a in accounts]))
+    paid = sum(model.claim(a.address) for a in accounts)
+    dust = 300 - paid
+    assert dust > 0  # 100 units split three ways, three times: fractions are left over
+    assert call(s, s.token, "sweepableDust") == dust
+    before = s.balance(s.servicer)
+    receipt = c.send(c.tx(s.servicer, s.token, "sweepDust"))
+    assert events(receipt, s.token, "DustSwept") == [{"to": s.servicer.address, "amount": dust}]
+    assert s.balance(s.servicer) == before + dust
+    assert s.balance(s.token.address) == 0  # type: ignore[attr-defined]
+    assert call(s, s.token, "dustSwept") == dust
+    with pytest.raises(TransactionReverted) as again:
+        c.send(c.tx(s.servicer, s.token, "sweepDust"))
+    assert again.value.error_name == "NoDust"
+
+
+def test_sweeping_the_dust_never_takes_revenue_a_holder_has_not_claimed(
+    short_term: TokenSetup,
+) -> None:
+    s, c = short_term, short_term.chain
+    a, b, late = holders(s, [UNIT, UNIT, UNIT])
+    for period in (1, 2, 3):
+        distribute(s, period, 100)
+    owed_late = s.claimable(late)
+    c.send(c.tx(s.stranger, s.token, "claimFor", [a.address, b.address]))
+    swept = call(s, s.token, "sweepableDust")
+    c.send(c.tx(s.servicer, s.token, "sweepDust"))
+    assert s.claimable(late) == owed_late
+    assert s.balance(s.token.address) >= owed_late  # type: ignore[attr-defined]
+    claim(s, late)
+    assert s.balance(late) == owed_late
+    assert swept == call(s, s.token, "dustSwept")
+    # The late claim released its own fraction: the token still holds exactly that dust.
+    assert s.balance(s.token.address) == call(s, s.token, "sweepableDust")  # type: ignore[attr-defined]
+
+
+def test_the_reconciliation_counts_the_swept_dust(short_term: TokenSetup) -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from tokenizer.reconcile import reconcile
+
+    s, c = short_term, short_term.chain
+    accounts = holders(s, [UNIT, 2 * UNIT, 4 * UNIT])
+    for period in (1, 2, 3):
+        distribute(s, period, 1_000)
+    c.send(c.tx(s.stranger, s.token, "claimFor", [a.address for a in accounts]))
+    c.send(c.tx(s.servicer, s.token, "sweepDust"))
+    deal = SimpleNamespace(
+        token=s.token,
+        stablecoin=s.stablecoin,
+        deployment=SimpleNamespace(contracts={"token": {"block": 0}}),
+    )
+    rec = reconcile(c, cast(Any, deal))
+    assert rec.mismatches == 0, rec.problems
+    assert rec.swept > 0
+    assert rec.claimed + rec.claimable + rec.dust + rec.swept == rec.distributed == 3_000
+
+
+def test_the_deployed_token_ends_at_the_specs_last_period(
+    chain: Chain, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import SEED
+    from tokenizer.deploy import deploy_deal
+    from tokenizer.spec import load_spec
+
+    monkeypatch.setenv("RWA_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
+    spec = load_spec(SEED)
+    deal = deploy_deal(chain, spec)
+    assert chain.call(deal.token.functions.finalPeriod()) == spec.periods
+
+
+# --------------------------------------------------------------------------- settlement token
+
+
+@pytest.fixture()
+def quirky(chain: Chain) -> TokenSetup:
+    """A token settled in a stablecoin with a transfer fee and a blacklist (both off)."""
+    from tests.conftest import deploy_setup
+
+    return deploy_setup(chain, settlement="QuirkyStablecoin")
+
+
+def test_a_fee_on_transfer_settlement_token_is_refused_and_the_token_owes_nothing(
+    quirky: TokenSetup,
+) -> None:
+    s, c = quirky, quirky.chain
+    holders(s, [UNIT])
+    c.send(c.tx(s.admin, s.stablecoin, "setFee", 50))  # 0.5 % of every transfer
+    fund_servicer(s, 100 * USD)
+    error = refused(s, 1, 100 * USD)
+    assert error.error_name == "SettlementShortfall"
+    assert call(s, s.token, "lastPeriodId") == 0
+    assert call(s, s.token, "totalDistributed") == 0
+    assert s.balance(s.token.address) == 0  # type: ignore[attr-defined]
+
+
+def test_one_holder_the_stablecoin_cannot_pay_does_not_stop_a_claim_for_batch(
+    quirky: TokenSetup,
+) -> None:
+    s, c = quirky, quirky.chain
+    a, blocked, b = holders(s, [UNIT, UNIT, UNIT])
+    distribute(s, 1, 300 * USD)
+    c.send(c.tx(s.admin, s.stablecoin, "setBlacklisted", blocked.address, True))
+    owed = s.claimable(blocked)
+    each = s.claimable(a)
+    receipt = c.send(c.tx(s.stranger, s.token, "claimFor", [a.address, blocked.address, b.address]))
+    assert s.balance(a) == s.balance(b) == each > 0
+    assert s.balance(blocked) == 0
+    assert s.claimable(blocked) == owed > 0
+    assert events(receipt, s.token, "ClaimFailed") == [{"holder": blocked.address, "amount": owed}]
+    assert [e["holder"] for e in events(receipt, s.token, "RevenueClaimed")] == [
+        a.address,
+        b.address,
+    ]
+    assert s.balance(s.token.address) == 300 * USD - 2 * each  # type: ignore[attr-defined]
+    c.send(c.tx(s.admin, s.stablecoin, "setBlacklisted", blocked.address, False))
+    claim(s, blocked)
+    assert s.balance(blocked) == owed
+
+
+# --------------------------------------------------------------------------- record date
+
+
+def test_a_periods_revenue_goes_to_whoever_holds_at_the_distribution_block(
+    setup: TokenSetup,
+) -> None:
+    s = setup
+    early, late = holders(s, [UNIT, 0], prefix="record")
+    model = Ledger()
+    model.mint(early.address, UNIT)
+    distribute(s, 1, 100 * USD)
+    model.distribute(100 * USD)
+    transfer(s, early, late, UNIT)  # one block before the next distribution
+    model.transfer(early.address, late.address, UNIT)
+    distribute(s, 2, 100 * USD)
+    model.distribute(100 * USD)
+    assert s.claimable(early) == model.claimable(early.address)  # period 1 only
+    assert s.claimable(late) == model.claimable(late.address)  # the whole of period 2
+    assert 100 * USD - 1 <= s.claimable(early) <= 100 * USD
+    assert 100 * USD - 1 <= s.claimable(late) <= 100 * USD
+
+
+def test_the_readme_states_the_record_date_rule_not_a_time_weighted_one() -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    assert "record date" in readme
+    assert "time held" not in readme
+    assert "at the distribution block" in readme

@@ -12,6 +12,7 @@ import pytest
 from eth_account.signers.local import LocalAccount
 
 from tests.conftest import HK, SG, UNIT, USD, TokenSetup, wallet
+from tokenizer.deploy.plan import ADMIN_DELAY_SECONDS as ADMIN_DELAY
 from tokenizer.errors import TransactionReverted
 from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY
 
@@ -61,13 +62,20 @@ def world(setup: TokenSetup) -> World:
     s.verify(holder, registered)
     s.mint(holder, 10 * UNIT)
     s.chain.fund([newcomer.address], 10**18)
-    other = c.deploy("IdentityRegistry", [s.admin.address], s.admin)
+    other = c.deploy("IdentityRegistry", [s.admin.address, ADMIN_DELAY], s.admin)
     now = c.timestamp()
     sale_end = now + 2 * SECONDS_PER_DAY
     terms = (USD, now + 1, sale_end, 0, 1_000 * USD, USD, 1_000 * USD)
     offering = c.deploy(
         "PrimaryOffering",
-        [terms, s.admin.address, s.token.address, s.stablecoin.address, s.admin.address],
+        [
+            terms,
+            s.admin.address,
+            s.token.address,
+            s.stablecoin.address,
+            s.admin.address,
+            ADMIN_DELAY,
+        ],
         s.admin,
     )
     c.send(c.tx(s.admin, s.stablecoin, "mint", s.servicer.address, 100 * USD))
@@ -496,3 +504,68 @@ def test_agent_can_burn_after_maturity(setup: TokenSetup) -> None:
     setup.chain.advance_to(setup.maturity + 1)
     setup.chain.send(setup.chain.tx(setup.agent, setup.token, "burn", a.address, 2 * UNIT))
     assert read(setup.token, "totalSupply", setup) == 0
+
+
+# --------------------------------------------------------------------------- admin handover
+
+DEFAULT_ADMIN_ROLE = b"\x00" * 32
+
+
+def _admin_contracts(w: World) -> dict[str, Any]:
+    return {"token": w.s.token, "registry": w.s.registry, "offering": w.offering}
+
+
+@pytest.mark.parametrize("target", ["token", "registry", "offering"])
+def test_the_only_admin_cannot_revoke_or_renounce_itself_in_one_call(
+    world: World, target: str
+) -> None:
+    s, contract = world.s, _admin_contracts(world)[target]
+    revoked = refusal(s, s.admin, contract, "revokeRole", DEFAULT_ADMIN_ROLE, s.admin.address)
+    assert revoked.error_name == "AccessControlEnforcedDefaultAdminRules"
+    renounced = refusal(s, s.admin, contract, "renounceRole", DEFAULT_ADMIN_ROLE, s.admin.address)
+    assert renounced.error_name == "AccessControlEnforcedDefaultAdminDelay"
+    granted = refusal(s, s.admin, contract, "grantRole", DEFAULT_ADMIN_ROLE, s.agent.address)
+    assert granted.error_name == "AccessControlEnforcedDefaultAdminRules"
+    assert read(contract, "hasRole", s, DEFAULT_ADMIN_ROLE, s.admin.address)
+    assert read(contract, "defaultAdmin", s) == s.admin.address
+
+
+@pytest.mark.parametrize("target", ["token", "registry", "offering"])
+def test_the_admin_role_moves_in_two_steps_only_after_the_delay(world: World, target: str) -> None:
+    s, c, contract = world.s, world.s.chain, _admin_contracts(world)[target]
+    successor = wallet("admin-successor")
+    c.fund([successor.address], 10**18)
+    assert read(contract, "defaultAdminDelay", s) == ADMIN_DELAY
+    c.send(c.tx(s.admin, contract, "beginDefaultAdminTransfer", successor.address))
+    early = refusal(s, successor, contract, "acceptDefaultAdminTransfer")
+    assert early.error_name == "AccessControlEnforcedDefaultAdminDelay"
+    assert refusal(s, s.stranger, contract, "acceptDefaultAdminTransfer").error_name == (
+        "AccessControlInvalidDefaultAdmin"
+    )
+    c.increase_time(ADMIN_DELAY + 1)
+    c.send(c.tx(successor, contract, "acceptDefaultAdminTransfer"))
+    assert read(contract, "defaultAdmin", s) == successor.address
+    assert not read(contract, "hasRole", s, DEFAULT_ADMIN_ROLE, s.admin.address)
+
+
+def test_the_admin_can_cancel_a_handover_before_it_is_accepted(world: World) -> None:
+    s, c = world.s, world.s.chain
+    successor = wallet("admin-successor")
+    c.fund([successor.address], 10**18)
+    c.send(c.tx(s.admin, s.token, "beginDefaultAdminTransfer", successor.address))
+    c.send(c.tx(s.admin, s.token, "cancelDefaultAdminTransfer"))
+    c.increase_time(ADMIN_DELAY + 1)
+    late = refusal(s, successor, s.token, "acceptDefaultAdminTransfer")
+    assert late.error_name == "AccessControlInvalidDefaultAdmin"
+    assert read(s.token, "defaultAdmin", s) == s.admin.address
+
+
+def test_the_deal_plan_gives_every_admin_contract_the_handover_delay(xiaoping: Any) -> None:
+    from tokenizer.deploy import deal_plan
+    from tokenizer.deploy.plan import RoleHolders
+
+    holders = RoleHolders("0x" + "1" * 40, "0x" + "2" * 40, "0x" + "3" * 40, "0x" + "4" * 40)
+    plan = deal_plan(xiaoping, holders)
+    steps = {c.key: c for c in plan.contracts}
+    for key in ("registry", "token", "offering"):
+        assert steps[key].args[-1] == ADMIN_DELAY, key

@@ -42,8 +42,18 @@ STABLECOIN = "MockStablecoin"
 TRANCHE = "TrancheToken"
 WATERFALL = "Waterfall"
 
-ROLE_ADMIN_FUNCTIONS = ("grantRole(bytes32,address)", "revokeRole(bytes32,address)")
+ROLE_ADMIN_FUNCTIONS = (
+    "grantRole(bytes32,address)",
+    "revokeRole(bytes32,address)",
+    # The admin's own role moves in two steps with a delay (OpenZeppelin's default-admin rules).
+    "beginDefaultAdminTransfer(address)",
+    "cancelDefaultAdminTransfer()",
+    "changeDefaultAdminDelay(uint48)",
+    "rollbackDefaultAdminDelay()",
+)
 SELF_ONLY = "renounceRole(bytes32,address)"
+ACCEPT_ADMIN = "acceptDefaultAdminTransfer()"
+ACCEPT_NOTE = "only the pending admin, once the delay has passed"
 
 TABLE: tuple[Entry, ...] = tuple(
     _entries(
@@ -77,6 +87,12 @@ TABLE: tuple[Entry, ...] = tuple(
     + _entries(TOKEN, (SERVICER,), "distribute(uint256,uint256,bytes32)")
     + _entries(
         TOKEN,
+        (SERVICER,),
+        "sweepDust()",
+        note="after the final period: the rounding dust back to the servicer",
+    )
+    + _entries(
+        TOKEN,
         (ADMIN,),
         "setIdentityRegistry(address)",
         "enableRule(uint8)",
@@ -90,6 +106,7 @@ TABLE: tuple[Entry, ...] = tuple(
         *ROLE_ADMIN_FUNCTIONS,
     )
     + _entries(TOKEN, (ANYONE,), SELF_ONLY, note="only one's own roles")
+    + _entries(TOKEN, (ANYONE,), ACCEPT_ADMIN, note=ACCEPT_NOTE)
     + _entries(
         REGISTRY,
         (AGENT,),
@@ -101,9 +118,11 @@ TABLE: tuple[Entry, ...] = tuple(
         "removeInvestor(address)",
         "batchRemoveInvestors(address[])",
         "recoverIdentity(address,address)",
+        "addWallet(address,address)",
     )
     + _entries(REGISTRY, (ADMIN,), *ROLE_ADMIN_FUNCTIONS)
     + _entries(REGISTRY, (ANYONE,), SELF_ONLY, note="only one's own roles")
+    + _entries(REGISTRY, (ANYONE,), ACCEPT_ADMIN, note=ACCEPT_NOTE)
     + _entries(OFFERING, (ANYONE,), "buy(uint256)", note="verified investors only")
     + _entries(OFFERING, (ANYONE,), "refund()", note="buyers, after a failed sale")
     + _entries(
@@ -116,14 +135,19 @@ TABLE: tuple[Entry, ...] = tuple(
     + _entries(OFFERING, (ANYONE,), "finalize()", note="once the window ended or the cap is met")
     + _entries(OFFERING, (ADMIN,), *ROLE_ADMIN_FUNCTIONS)
     + _entries(OFFERING, (ANYONE,), SELF_ONLY, note="only one's own roles")
+    + _entries(OFFERING, (ANYONE,), ACCEPT_ADMIN, note=ACCEPT_NOTE)
     + _entries(
         MARKET,
         (ANYONE,),
-        "offer(uint128,uint128)",
-        note="no escrow: the seller keeps the tokens until the offer is taken",
+        "offer(uint128,uint128,uint40)",
+        note=(
+            "no escrow: the seller keeps the tokens until the offer is taken; refused unless "
+            "the seller holds and has approved them; expires"
+        ),
     )
     + _entries(MARKET, (ANYONE,), "take(uint256)", note="settles both legs or neither")
     + _entries(MARKET, (ANYONE,), "cancel(uint256)", note="only the offer's seller")
+    + _entries(MARKET, (ANYONE,), "cancelAll()", note="withdraws the caller's own offers")
     + _entries(
         STABLECOIN,
         (OWNER,),

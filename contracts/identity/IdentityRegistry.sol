@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {AgentRole, ISharedErrors} from "../common/Shared.sol";
 
@@ -11,21 +12,28 @@ import {AgentRole, ISharedErrors} from "../common/Shared.sol";
  * shared by many tokens, like the ERC-3643 identity registry.
  * @dev Country is the ISO 3166-1 numeric code (344 HK, 702 SG, 840 US, 156 CN, 276 DE).
  * Investor class: 0 retail, 1 professional, 2 accredited, 3 institutional. The agent registers,
- * updates, removes (one by one or in batches) and recovers identities.
+ * updates, removes (one by one or in batches) and recovers identities. One investor may hold
+ * several wallets: {addWallet} registers another wallet of an investor, and {investorIdOf}
+ * names the investor behind each, so that tokens and offerings count their limits (purchase,
+ * balance, holders) per investor, not per wallet. The admin role is
+ * handed over in two steps with a delay ({AccessControlDefaultAdminRules}).
  */
-contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityRegistry {
+contract IdentityRegistry is AccessControlDefaultAdminRules, AgentRole, ISharedErrors, IIdentityRegistry {
     /// @notice Highest valid investor class (institutional).
     uint8 public constant MAX_INVESTOR_CLASS = 3;
 
     /// @notice Highest valid ISO 3166-1 numeric country code.
     uint16 public constant MAX_COUNTRY = 999;
 
-    /// @notice What the registry knows about one wallet.
+    /// @notice What the registry knows about one wallet, one storage slot. `investor` is zero
+    /// for an investor with a single wallet; once {addWallet} gives an investor more wallets,
+    /// it is the investor's id (its first wallet) on every one of them.
     struct Identity {
         uint16 country;
         uint8 investorClass;
         uint64 kycExpiry;
         bool registered;
+        address investor;
     }
 
     mapping(address wallet => Identity) private _identities;
@@ -38,6 +46,8 @@ contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityR
     event InvestorUpdated(address indexed wallet, uint16 country, uint8 investorClass, uint64 kycExpiry);
     /// @notice Emitted when a wallet is removed.
     event InvestorRemoved(address indexed wallet);
+    /// @notice Emitted when a wallet is counted as one of investor `investor`'s wallets.
+    event WalletLinked(address indexed investor, address indexed wallet);
     /// @notice Emitted when an identity moves from a lost wallet to the investor's new wallet.
     event IdentityRecovered(
         address indexed lostWallet, address indexed newWallet, uint16 country, uint8 investorClass, uint64 kycExpiry
@@ -57,9 +67,9 @@ contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityR
     /**
      * @notice Deploys the registry.
      * @param admin Receives DEFAULT_ADMIN_ROLE and AGENT_ROLE.
+     * @param adminDelay Seconds between the start of an admin handover and its acceptance.
      */
-    constructor(address admin) {
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    constructor(address admin, uint48 adminDelay) AccessControlDefaultAdminRules(adminDelay, admin) {
         _grantRole(AGENT_ROLE, admin);
     }
 
@@ -154,6 +164,30 @@ contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityR
     }
 
     /**
+     * @notice Registers `newWallet` as another wallet of the investor behind `existingWallet`,
+     * with the same country, class and KYC expiry; limits then count both as one investor.
+     * @dev Agent only. `existingWallet` must be registered ({IdentityNotRegistered}),
+     * `newWallet` not zero and not registered. The investor's id is its first wallet; the
+     * first {addWallet} marks `existingWallet` with it too. Emits {InvestorRegistered} and
+     * {WalletLinked} (also for `existingWallet` the first time).
+     * @param existingWallet A registered wallet of the investor.
+     * @param newWallet The investor's additional wallet.
+     */
+    function addWallet(address existingWallet, address newWallet) external onlyRole(AGENT_ROLE) {
+        Identity storage existing = _identities[existingWallet];
+        if (!existing.registered) revert IdentityNotRegistered(existingWallet);
+        address investor = existing.investor;
+        if (investor == address(0)) {
+            investor = existingWallet;
+            existing.investor = investor;
+            emit WalletLinked(investor, existingWallet);
+        }
+        _register(newWallet, existing.country, existing.investorClass, existing.kycExpiry);
+        _identities[newWallet].investor = investor;
+        emit WalletLinked(investor, newWallet);
+    }
+
+    /**
      * @notice Removes a registered investor; the wallet is no longer verified.
      * @dev Agent only. Emits {InvestorRemoved}.
      * @param wallet Registered investor wallet.
@@ -213,10 +247,16 @@ contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityR
         external
         view
         override
-        returns (uint16 country, uint8 investorClass, uint64 kycExpiry)
+        returns (uint16 country, uint8 investorClass, uint64 kycExpiry, address investor)
     {
         Identity storage id = _identities[wallet];
-        return (id.country, id.investorClass, id.kycExpiry);
+        return (id.country, id.investorClass, id.kycExpiry, id.investor);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function investorIdOf(address wallet) external view override returns (address) {
+        address investor = _identities[wallet].investor;
+        return investor == address(0) ? wallet : investor;
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -257,15 +297,18 @@ contract IdentityRegistry is AccessControl, AgentRole, ISharedErrors, IIdentityR
         if (wallet == address(0)) revert InvalidWallet(wallet);
         if (_identities[wallet].registered) revert IdentityAlreadyRegistered(wallet);
         _validate(country, investorClass);
-        _identities[wallet] = Identity(country, investorClass, kycExpiry, true);
+        _identities[wallet] = Identity(country, investorClass, kycExpiry, true, address(0));
         ++_investorCount;
         emit InvestorRegistered(wallet, country, investorClass, kycExpiry);
     }
 
     function _updateInvestor(address wallet, uint16 country, uint8 investorClass, uint64 kycExpiry) private {
-        if (!_identities[wallet].registered) revert IdentityNotRegistered(wallet);
+        Identity storage identity = _identities[wallet];
+        if (!identity.registered) revert IdentityNotRegistered(wallet);
         _validate(country, investorClass);
-        _identities[wallet] = Identity(country, investorClass, kycExpiry, true);
+        identity.country = country;
+        identity.investorClass = investorClass;
+        identity.kycExpiry = kycExpiry;
         emit InvestorUpdated(wallet, country, investorClass, kycExpiry);
     }
 

@@ -15,14 +15,26 @@ interface IIdentityRegistry {
     function isVerified(address wallet) external view returns (bool);
 
     /**
-     * @notice Country, investor class and KYC expiry of `wallet`, in one call (all zero if the
-     * wallet is not registered, so an unregistered wallet's KYC is always expired).
+     * @notice Country, investor class, KYC expiry and investor of `wallet`, in one call (all
+     * zero if the wallet is not registered, so an unregistered wallet's KYC is always expired).
      * @param wallet The wallet to look up.
      * @return country ISO 3166-1 numeric country code.
      * @return investorClass 0 retail, 1 professional, 2 accredited, 3 institutional.
      * @return kycExpiry Unix time at which the KYC check expires.
+     * @return investor The investor's id if it holds several wallets, zero if only this one.
      */
-    function investorOf(address wallet) external view returns (uint16 country, uint8 investorClass, uint64 kycExpiry);
+    function investorOf(address wallet)
+        external
+        view
+        returns (uint16 country, uint8 investorClass, uint64 kycExpiry, address investor);
+
+    /**
+     * @notice The investor behind `wallet`: the same id for every wallet of one investor (the
+     * wallet itself for an investor with one wallet).
+     * @param wallet The wallet.
+     * @return The investor's id.
+     */
+    function investorIdOf(address wallet) external view returns (address);
 
     /**
      * @notice The wallet a lost wallet's identity was recovered into (zero if none): the proof

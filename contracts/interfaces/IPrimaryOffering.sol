@@ -43,6 +43,9 @@ interface IPrimaryOffering is ISharedErrors {
 
     /// @dev Price is zero.
     error InvalidPrice(uint256 price);
+    /// @dev The payment token delivered less than was sent (a fee on transfer): refused, since
+    /// the escrow would hold less than it owes.
+    error PaymentShortfall(uint256 sent, uint256 received);
     /// @dev The sale window is empty (`end <= start`).
     error InvalidSaleWindow(uint64 start, uint64 end);
     /// @dev The hard cap is zero.

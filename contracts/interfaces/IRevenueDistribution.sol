@@ -23,11 +23,27 @@ interface IRevenueDistribution {
     );
     /// @notice Emitted when revenue is paid out to a holder.
     event RevenueClaimed(address indexed holder, uint256 amount);
+    /// @notice Emitted when `claimFor` could not pay a holder (the settlement token refused the
+    /// payment): the holder keeps what it is owed.
+    event ClaimFailed(address indexed holder, uint256 amount);
+    /// @notice Emitted when the rounding dust left after the final period is paid out.
+    event DustSwept(address indexed to, uint256 amount);
     /// @notice Emitted when a holder's unclaimed revenue moves to another wallet (recovery).
     event AccruedRevenueMoved(address indexed from, address indexed to, uint256 claimable);
 
-    /// @dev Period ids must be `lastPeriodId + 1`.
+    /// @dev Period ids must be `lastPeriodId + 1`, up to {finalPeriod}.
     error PeriodOutOfSequence(uint256 expected, uint256 given);
+    /// @dev The term's last period has been distributed; no period comes after it.
+    error PeriodAfterTerm(uint256 finalPeriod, uint256 given);
+    /// @dev The settlement token delivered less than was sent (a fee on transfer): refused,
+    /// since the token would owe more than it holds.
+    error SettlementShortfall(uint256 sent, uint256 received);
+    /// @dev The final period is zero.
+    error InvalidFinalPeriod(uint256 finalPeriod);
+    /// @dev Dust is swept only once the final period has been distributed.
+    error TermNotEnded(uint256 lastPeriod, uint256 finalPeriod);
+    /// @dev No whole unit of rounding dust has been released since the last sweep.
+    error NoDust();
     /// @dev A distribution while the supply is zero.
     error NoHolders();
     /// @dev The holder has nothing to claim.
@@ -62,7 +78,8 @@ interface IRevenueDistribution {
 
     /**
      * @notice Pays each listed holder the revenue owed to them, to their own address; frozen
-     * wallets are skipped (their revenue is held).
+     * wallets are skipped (their revenue is held), and a holder the settlement token refuses
+     * to pay keeps what it is owed without stopping the others.
      * @param holders Holders to pay.
      */
     function claimFor(address[] calldata holders) external;
@@ -117,4 +134,24 @@ interface IRevenueDistribution {
      * @return Settlement-token units distributed.
      */
     function totalDistributed() external view returns (uint256);
+
+    /**
+     * @notice The term's last period: `distribute` refuses any later one.
+     * @return The final period id.
+     */
+    function finalPeriod() external view returns (uint256);
+
+    /**
+     * @notice Rounding dust paid out so far, once the final period was distributed.
+     * @return Settlement-token units swept.
+     */
+    function dustSwept() external view returns (uint256);
+
+    /**
+     * @notice Whole units of rounding dust a sweep would pay now: after the final period, the
+     * carried remainder plus the fractions of a unit released by holders' claims, less what
+     * was swept (0 before the final period).
+     * @return Settlement-token units.
+     */
+    function sweepableDust() external view returns (uint256);
 }

@@ -16,7 +16,11 @@ import {IDvPMarket} from "../interfaces/IDvPMarket.sol";
  * rules judge the real seller and buyer (lock-up, freezes, the buyer's country and limits). The
  * seller approves this market for the token, the buyer for the stablecoin. If either leg
  * reverts (a refused transfer, a missing allowance) the whole trade reverts with that leg's
- * error and the offer stays open. `nonReentrant`, `SafeERC20`, effects before interactions.
+ * error and the offer stays open. An offer lives until its expiry, its own cancellation or the
+ * seller's {cancelAll}, so an offer "killed" by moving the tokens or revoking the approval
+ * cannot come back to life at its old price later; and an offer the seller cannot deliver
+ * when it is made (tokens not held, market not approved) is refused. `nonReentrant`,
+ * `SafeERC20`, effects before interactions.
  */
 contract DvPMarket is ReentrancyGuard, IDvPMarket {
     using SafeERC20 for IERC20;
@@ -29,6 +33,8 @@ contract DvPMarket is ReentrancyGuard, IDvPMarket {
     uint256 public offerCount;
 
     mapping(uint256 offerId => Offer) private _offers;
+    /// @notice How many times a seller has withdrawn all its offers ({cancelAll}).
+    mapping(address seller => uint32) public cancelAllCount;
 
     /**
      * @notice Deploys a market for `asset_` against `currency_`.
@@ -45,14 +51,29 @@ contract DvPMarket is ReentrancyGuard, IDvPMarket {
 
     /**
      * @inheritdoc IDvPMarket
-     * @dev Anyone; approve this market for the token before the offer is taken. Emits
-     * {OfferCreated}.
+     * @dev Anyone holding `amount` tokens who has approved this market for them
+     * ({OfferNotDeliverable}); `expiry` in the future ({InvalidExpiry}). Emits {OfferCreated}.
      */
-    function offer(uint128 amount, uint128 price) external returns (uint256 offerId) {
+    function offer(uint128 amount, uint128 price, uint40 expiry) external returns (uint256 offerId) {
         if (amount == 0 || price == 0) revert InvalidOffer(amount, price);
+        if (expiry <= block.timestamp) revert InvalidExpiry(expiry, block.timestamp);
+        uint256 balance = asset.balanceOf(msg.sender);
+        uint256 allowance = asset.allowance(msg.sender, address(this));
+        if (balance < amount || allowance < amount) {
+            revert OfferNotDeliverable(msg.sender, amount, balance, allowance);
+        }
         offerId = ++offerCount;
-        _offers[offerId] = Offer(msg.sender, true, amount, price);
-        emit OfferCreated(offerId, msg.sender, amount, price);
+        _offers[offerId] = Offer(msg.sender, true, expiry, cancelAllCount[msg.sender], amount, price);
+        emit OfferCreated(offerId, msg.sender, amount, price, expiry);
+    }
+
+    /**
+     * @inheritdoc IDvPMarket
+     * @dev Emits {AllOffersCancelled}.
+     */
+    function cancelAll() external {
+        uint32 epoch = ++cancelAllCount[msg.sender];
+        emit AllOffersCancelled(msg.sender, epoch);
     }
 
     /**
@@ -69,12 +90,13 @@ contract DvPMarket is ReentrancyGuard, IDvPMarket {
 
     /**
      * @inheritdoc IDvPMarket
-     * @dev Approve this market for the stablecoin first. Reverts with the refusing leg's error
-     * (for example the token's compliance error) and then nothing moves. Emits {OfferTaken}.
+     * @dev Approve this market for the stablecoin first. Reverts with {OfferExpired} from the
+     * offer's expiry on, {OfferNotOpen} if taken or cancelled (alone or by a cancel-all), or
+     * with the refusing leg's error (for example the token's compliance error) and then
+     * nothing moves. Emits {OfferTaken}.
      */
     function take(uint256 offerId) external nonReentrant {
-        Offer memory o = _offers[offerId];
-        if (!o.open) revert OfferNotOpen(offerId);
+        Offer memory o = _liveOffer(offerId);
         if (o.seller == msg.sender) revert SelfTrade(offerId, msg.sender);
         _offers[offerId].open = false;
         emit OfferTaken(offerId, o.seller, msg.sender, o.amount, o.price);
@@ -87,6 +109,12 @@ contract DvPMarket is ReentrancyGuard, IDvPMarket {
         return _offers[offerId];
     }
 
+    /// @inheritdoc IDvPMarket
+    function isLive(uint256 offerId) external view returns (bool) {
+        Offer memory o = _offers[offerId];
+        return o.open && o.epoch == cancelAllCount[o.seller] && block.timestamp < o.expiry;
+    }
+
     /**
      * @inheritdoc IDvPMarket
      * @dev Asks the token's {ITransferCheck-canTransfer} for the seller-to-buyer transfer.
@@ -96,8 +124,14 @@ contract DvPMarket is ReentrancyGuard, IDvPMarket {
         view
         returns (bool allowed, bytes4 errorSelector, bytes memory reason)
     {
-        Offer memory o = _offers[offerId];
-        if (!o.open) revert OfferNotOpen(offerId);
+        Offer memory o = _liveOffer(offerId);
         return ITransferCheck(address(asset)).canTransfer(o.seller, buyer, o.amount);
+    }
+
+    /// @dev The offer, if it can be taken now: open, not withdrawn by a cancel-all, not expired.
+    function _liveOffer(uint256 offerId) private view returns (Offer memory o) {
+        o = _offers[offerId];
+        if (!o.open || o.epoch != cancelAllCount[o.seller]) revert OfferNotOpen(offerId);
+        if (block.timestamp >= o.expiry) revert OfferExpired(offerId, o.expiry);
     }
 }

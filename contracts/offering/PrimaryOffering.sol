@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {RevenueShareToken} from "../token/RevenueShareToken.sol";
 import {IPrimaryOffering} from "../interfaces/IPrimaryOffering.sol";
+import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 
 /**
  * @title PrimaryOffering
@@ -14,8 +16,9 @@ import {IPrimaryOffering} from "../interfaces/IPrimaryOffering.sol";
  * in escrow; if the soft cap is reached they go to the issuer's treasury, otherwise every buyer
  * can get a full refund.
  * @dev The offering needs the token's AGENT_ROLE to mint and burn. Tokens are minted at purchase.
+ * The admin role is handed over in two steps with a delay ({AccessControlDefaultAdminRules}).
  */
-contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
+contract PrimaryOffering is AccessControlDefaultAdminRules, ReentrancyGuard, IPrimaryOffering {
     using SafeERC20 for IERC20;
 
     uint256 private constant ONE_TOKEN = 1e18;
@@ -39,6 +42,9 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
     uint256 public buyerCount;
     /// @notice Payment-token units paid by a buyer (zeroed on refund).
     mapping(address buyer => uint256) public paidOf;
+    /// @notice Payment-token units paid by all the wallets of one investor (the identity
+    /// registry's `investorIdOf`): what the per-investor maximum counts. Not reduced by refunds.
+    mapping(address investor => uint256) public paidByInvestor;
     /// @notice Tokens bought by a buyer (zeroed on refund).
     mapping(address buyer => uint256) public tokensOf;
 
@@ -49,14 +55,16 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
      * @param token_ The token sold; grant this contract its AGENT_ROLE.
      * @param paymentToken_ The stablecoin buyers pay with.
      * @param treasury_ Receiver of the proceeds.
+     * @param adminDelay Seconds between the start of an admin handover and its acceptance.
      */
     constructor(
         Terms memory terms_,
         address admin,
         RevenueShareToken token_,
         IERC20 paymentToken_,
-        address treasury_
-    ) {
+        address treasury_,
+        uint48 adminDelay
+    ) AccessControlDefaultAdminRules(adminDelay, admin) {
         if (terms_.price == 0) revert InvalidPrice(terms_.price);
         if (terms_.end <= terms_.start) revert InvalidSaleWindow(terms_.start, terms_.end);
         if (terms_.hardCap == 0) revert InvalidHardCap(terms_.hardCap);
@@ -65,7 +73,6 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
         if (terms_.minPurchase > terms_.maxPurchase) {
             revert MinPurchaseAboveMaxPurchase(terms_.minPurchase, terms_.maxPurchase);
         }
-        if (admin == address(0)) revert InvalidAddress("admin");
         if (address(token_) == address(0)) revert InvalidAddress("token");
         if (address(paymentToken_) == address(0)) revert InvalidAddress("paymentToken");
         if (treasury_ == address(0)) revert InvalidAddress("treasury");
@@ -74,7 +81,6 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
         token = token_;
         paymentToken = paymentToken_;
         treasury = treasury_;
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
     /**
@@ -87,11 +93,13 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
         if (status != Status.Active || block.timestamp < t.start || block.timestamp >= t.end) {
             revert SaleNotOpen(t.start, t.end, block.timestamp);
         }
-        if (!token.identityRegistry().isVerified(msg.sender)) revert BuyerNotVerified(msg.sender);
+        IIdentityRegistry registry = token.identityRegistry();
+        if (!registry.isVerified(msg.sender)) revert BuyerNotVerified(msg.sender);
         if (payment < t.minPurchase) revert BelowMinimumPurchase(payment, t.minPurchase);
         uint256 paidBefore = paidOf[msg.sender];
-        uint256 cumulative = paidBefore + payment;
-        if (cumulative > t.maxPurchase) revert AboveMaximumPurchase(cumulative, t.maxPurchase);
+        address investor = registry.investorIdOf(msg.sender);
+        uint256 investorPaid = paidByInvestor[investor] + payment;
+        if (investorPaid > t.maxPurchase) revert AboveMaximumPurchase(investorPaid, t.maxPurchase);
         uint256 raisedAfter = raised + payment;
         if (raisedAfter > t.hardCap) revert HardCapExceeded(raisedAfter, t.hardCap);
         tokens = payment * ONE_TOKEN / t.price;
@@ -99,7 +107,8 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
 
         bool firstSale = raised == 0;
         if (paidBefore == 0) ++buyerCount;
-        paidOf[msg.sender] = cumulative;
+        paidOf[msg.sender] = paidBefore + payment;
+        paidByInvestor[investor] = investorPaid;
         tokensOf[msg.sender] += tokens;
         raised = raisedAfter;
         emit TokensPurchased(msg.sender, payment, tokens);
@@ -107,7 +116,12 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
         // The sale's tokens stay where they were bought until the sale succeeds: a refund
         // right belongs to the wallet that paid.
         if (firstSale) token.setTransfersHeld(true);
+        // A payment token that delivers less than was sent (a fee on transfer) is refused:
+        // the escrow would hold less than the refunds and the proceeds it owes.
+        uint256 before = paymentToken.balanceOf(address(this));
         paymentToken.safeTransferFrom(msg.sender, address(this), payment);
+        uint256 received = paymentToken.balanceOf(address(this)) - before;
+        if (received != payment) revert PaymentShortfall(payment, received);
         token.mint(msg.sender, tokens);
     }
 
@@ -170,6 +184,14 @@ contract PrimaryOffering is AccessControl, ReentrancyGuard, IPrimaryOffering {
         tokensOf[lostWallet] = 0;
         paidOf[newWallet] += payment;
         tokensOf[newWallet] += tokens;
+        // The per-investor maximum follows the investor: what was booked under the lost
+        // wallet as an investor of its own moves to the investor behind the new wallet.
+        address investor = token.identityRegistry().investorIdOf(newWallet);
+        uint256 booked = paidByInvestor[lostWallet];
+        if (investor != lostWallet && booked != 0) {
+            paidByInvestor[lostWallet] = 0;
+            paidByInvestor[investor] += booked;
+        }
         emit PurchaseRecovered(lostWallet, newWallet, payment, tokens);
     }
 

@@ -4,6 +4,8 @@ pragma solidity ^0.8.24;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {IRevenueDistribution} from "../interfaces/IRevenueDistribution.sol";
 import {ServicerRole} from "../common/Shared.sol";
@@ -24,11 +26,13 @@ import {ComplianceHolderLimits} from "../compliance/ComplianceHolderLimits.sol";
  * through {ERC20-_update}. Roles: DEFAULT_ADMIN_ROLE (issuer: rules, registry, roles),
  * AGENT_ROLE (mint, burn, pause, freeze, forced transfer, wallet recovery), SERVICER_ROLE
  * (reports and distributes revenue). A new token has every rule off; the deployment turns on
- * the deal's.
+ * the deal's. The admin role is handed over in two steps with a delay (OpenZeppelin's
+ * {AccessControlDefaultAdminRules}): the admin cannot revoke or renounce itself in one call,
+ * and a new admin accepts only after the delay, which the current admin can cancel.
  */
 contract RevenueShareToken is
     ERC20,
-    AccessControl,
+    AccessControlDefaultAdminRules,
     TokenGate,
     ComplianceFreeze,
     ComplianceLockup,
@@ -52,6 +56,8 @@ contract RevenueShareToken is
      * @param identityRegistry_ Registry that verifies receivers.
      * @param maturity_ Unix time at which the term ends.
      * @param supplyCap_ The deal's supply: the most tokens that can ever exist, in base units.
+     * @param finalPeriod_ The term's last revenue period (the deal's number of periods).
+     * @param adminDelay Seconds between the start of an admin handover and its acceptance.
      */
     constructor(
         string memory name_,
@@ -60,10 +66,15 @@ contract RevenueShareToken is
         IERC20 settlementToken_,
         IIdentityRegistry identityRegistry_,
         uint64 maturity_,
-        uint256 supplyCap_
-    ) ERC20(name_, symbol_) TokenGate(identityRegistry_, maturity_) RevenueDistribution(settlementToken_, supplyCap_) {
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
-    }
+        uint256 supplyCap_,
+        uint64 finalPeriod_,
+        uint48 adminDelay
+    )
+        ERC20(name_, symbol_)
+        AccessControlDefaultAdminRules(adminDelay, admin)
+        TokenGate(identityRegistry_, maturity_)
+        RevenueDistribution(settlementToken_, supplyCap_, finalPeriod_)
+    {}
 
     /**
      * @notice Mints `amount` tokens to `to` (a primary purchase).
@@ -99,8 +110,24 @@ contract RevenueShareToken is
      * every state change precedes the one external call, to the settlement token fixed at
      * construction.
      */
-    function distribute(uint256 periodId, uint256 amount, bytes32 reportHash) external onlyRole(SERVICER_ROLE) {
+    function distribute(uint256 periodId, uint256 amount, bytes32 reportHash)
+        external
+        onlyRole(SERVICER_ROLE)
+        nonReentrant
+    {
         _distribute(msg.sender, periodId, amount, reportHash);
+    }
+
+    /**
+     * @notice Pays the servicer calling it the rounding dust left after the final period.
+     * @dev Servicer only, once the final period has been distributed ({TermNotEnded}), and
+     * only whole units released by holders' claims after it plus the carried remainder
+     * ({NoDust} if none): what holders are owed is never touched. The servicer paid the
+     * revenue in, so the dust goes back where it came from. Emits {DustSwept}.
+     * @return amount Settlement-token units paid.
+     */
+    function sweepDust() external onlyRole(SERVICER_ROLE) nonReentrant returns (uint256 amount) {
+        return _sweepDust(msg.sender);
     }
 
     /**
@@ -142,6 +169,60 @@ contract RevenueShareToken is
 
     /// @dev Rules first (gate, then the modules in order), then balances, holder count and
     /// lock-up, then revenue corrections.
+    /// @inheritdoc AccessControlDefaultAdminRules
+    function supportsInterface(bytes4 interfaceId)
+        public
+        view
+        override(AccessControl, AccessControlDefaultAdminRules)
+        returns (bool)
+    {
+        return super.supportsInterface(interfaceId);
+    }
+
+    function _grantRole(bytes32 role, address account)
+        internal
+        override(AccessControl, AccessControlDefaultAdminRules)
+        returns (bool)
+    {
+        return super._grantRole(role, account);
+    }
+
+    function _revokeRole(bytes32 role, address account)
+        internal
+        override(AccessControl, AccessControlDefaultAdminRules)
+        returns (bool)
+    {
+        return super._revokeRole(role, account);
+    }
+
+    function _setRoleAdmin(bytes32 role, bytes32 adminRole)
+        internal
+        override(AccessControl, AccessControlDefaultAdminRules)
+    {
+        super._setRoleAdmin(role, adminRole);
+    }
+
+    function grantRole(bytes32 role, address account)
+        public
+        override(AccessControl, AccessControlDefaultAdminRules)
+    {
+        super.grantRole(role, account);
+    }
+
+    function revokeRole(bytes32 role, address account)
+        public
+        override(AccessControl, AccessControlDefaultAdminRules)
+    {
+        super.revokeRole(role, account);
+    }
+
+    function renounceRole(bytes32 role, address account)
+        public
+        override(AccessControl, AccessControlDefaultAdminRules)
+    {
+        super.renounceRole(role, account);
+    }
+
     function _update(address from, address to, uint256 value)
         internal
         override(ERC20, TokenGate, ComplianceFreeze, ComplianceHolderLimits, RevenueDistribution)

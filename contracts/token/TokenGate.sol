@@ -26,11 +26,14 @@ import {AgentRole, ISharedErrors} from "../common/Shared.sol";
  */
 abstract contract TokenGate is ERC20, AccessControl, AgentRole, ISharedErrors, ITransferCheck {
     /// @notice A holder's compliance state, one storage slot. The lock-up module owns
-    /// `lockupEnd`, the freeze module `frozenTokens` and `walletFrozen`.
+    /// `lockupEnd`, the freeze module `frozenTokens` and `walletFrozen`, the holder-limits module
+    /// `counted` (the wallet's balance is counted in its investor's, see
+    /// {ComplianceHolderLimits}).
     struct HolderCompliance {
         uint64 lockupEnd;
         uint128 frozenTokens;
         bool walletFrozen;
+        bool counted;
     }
 
     /// @notice What the rules see of one mint (`from` zero) or transfer.
@@ -45,7 +48,8 @@ abstract contract TokenGate is ERC20, AccessControl, AgentRole, ISharedErrors, I
         uint16 country; // the receiver's, from the identity registry
         uint8 investorClass; // the receiver's
         uint64 kycExpiry; // the receiver's; zero if not registered
-        HolderCompliance sender; // the sender's lock-up and freezes; empty for mints and forced
+        address investor; // the receiver's investor if it holds several wallets, else zero
+        HolderCompliance sender; // the sender's lock-up, freezes, count; empty for mints
     }
 
     /// @dev What every transfer reads, in one storage slot.
@@ -339,7 +343,7 @@ abstract contract TokenGate is ERC20, AccessControl, AgentRole, ISharedErrors, I
             if (gate.transfersHeld && from != address(0)) return (t, abi.encodeWithSelector(TransfersHeld.selector));
             if (block.timestamp >= _maturity) return (t, abi.encodeWithSelector(TermMatured.selector, _maturity));
         }
-        (t.country, t.investorClass, t.kycExpiry) = gate.identityRegistry.investorOf(to);
+        (t.country, t.investorClass, t.kycExpiry, t.investor) = gate.identityRegistry.investorOf(to);
         t.from = from;
         t.to = to;
         t.value = value;
@@ -348,7 +352,7 @@ abstract contract TokenGate is ERC20, AccessControl, AgentRole, ISharedErrors, I
         t.rules = gate.enabledRules;
         if (from != address(0)) {
             t.fromBalance = balanceOf(from);
-            if (!forced) t.sender = _holderCompliance[from];
+            t.sender = _holderCompliance[from]; // the sender's rules skip a forced transfer
         }
         refusal = _checkTransfer(t);
     }

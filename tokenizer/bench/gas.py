@@ -27,6 +27,7 @@ from tokenizer.bench.deployment import (
 from tokenizer.chain import Chain
 from tokenizer.compiler import Artifacts
 from tokenizer.compliance.rules import rule_steps
+from tokenizer.deploy.plan import ADMIN_DELAY_SECONDS
 from tokenizer.spec import ComplianceSpec
 from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY
 
@@ -129,7 +130,14 @@ def _purchase_gas(chain: Chain, t: BenchToken) -> dict[str, int]:
     offering = deploy_contract(
         chain,
         "PrimaryOffering",
-        [terms, t.admin.address, t.token.address, t.stablecoin.address, t.admin.address],
+        [
+            terms,
+            t.admin.address,
+            t.token.address,
+            t.stablecoin.address,
+            t.admin.address,
+            ADMIN_DELAY_SECONDS,
+        ],
         t.admin,
     )
     buyers = chain.accounts[6:8]

@@ -141,10 +141,55 @@ REFUSALS: dict[str, RefusalKind] = {
     "PeriodOutOfSequence": RefusalKind(
         "revenue", "revenue periods must be distributed in order, without gaps or repeats"
     ),
+    "PeriodAfterTerm": RefusalKind(
+        "revenue",
+        "the term's final period has been distributed; no period comes after it",
+        lambda a: f"final period {int(a['finalPeriod'])}, given {int(a['given'])}",
+    ),
+    "TermNotEnded": RefusalKind(
+        "revenue", "the rounding dust is swept only after the final period is distributed"
+    ),
+    "NoDust": RefusalKind("revenue", "no whole unit of rounding dust has been released yet"),
     "NoHolders": RefusalKind("revenue", "there are no token holders to distribute to yet"),
     "NothingToClaim": RefusalKind("revenue", "there is no revenue to claim for this holder"),
+    "OfferNotDeliverable": RefusalKind(
+        "market",
+        "the seller must hold the tokens offered and approve the market for them first",
+    ),
+    "OfferExpired": RefusalKind(
+        "market", "the offer has expired", lambda a: f"at {_when(a['expiry'])}"
+    ),
+    "InvalidExpiry": RefusalKind("market", "an offer's expiry must be in the future"),
+    "OfferNotOpen": RefusalKind(
+        "market", "the offer was taken or withdrawn (alone or by the seller's cancel-all)"
+    ),
+    "SettlementShortfall": RefusalKind(
+        "revenue",
+        "the settlement token delivered less than was sent (a fee on transfer): such a token "
+        "cannot settle this deal",
+    ),
+    "PaymentShortfall": RefusalKind(
+        "sale",
+        "the payment token delivered less than was sent (a fee on transfer): such a token "
+        "cannot pay for this sale",
+    ),
     "AccessControlUnauthorizedAccount": RefusalKind(
         "roles", "the sender does not hold the role this action needs"
+    ),
+    "AccessControlEnforcedDefaultAdminRules": RefusalKind(
+        "roles",
+        "the admin role moves only in two steps: beginDefaultAdminTransfer, then the new admin "
+        "accepts after the delay",
+    ),
+    "AccessControlEnforcedDefaultAdminDelay": RefusalKind(
+        "roles",
+        "the admin handover's delay has not passed yet",
+        lambda a: (
+            f"possible from {_when(a['schedule'])}" if int(a["schedule"]) else "none scheduled"
+        ),
+    ),
+    "AccessControlInvalidDefaultAdmin": RefusalKind(
+        "roles", "only the pending admin can accept the admin role"
     ),
     "ERC20InsufficientAllowance": RefusalKind(
         "allowance", "the allowance is too small (approve first)"

@@ -21,6 +21,11 @@ from tokenizer.compliance.rules import rule_steps
 from tokenizer.spec import DealSpec
 from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY, SECONDS_PER_YEAR, SERVICER_ROLE
 
+# assumption: three days between the start of an admin handover and its acceptance. Long
+# enough for the agent, the trustee or a regulator to notice an unexpected handover and for the
+# admin to cancel it; short enough for a planned handover within a working week.
+ADMIN_DELAY_SECONDS = 3 * SECONDS_PER_DAY
+
 
 @dataclass(frozen=True)
 class Ref:
@@ -171,12 +176,14 @@ def _core(
     token_symbol: str,
     supply_cap: int,
     settlement: ContractStep,
+    admin_delay: int,
+    final_period: int,
 ) -> tuple[list[ContractStep], list[CallStep]]:
     """Settlement token, identity registry and revenue-share token, with the agent's and
     the servicer's roles."""
     contracts = [
         settlement,
-        ContractStep("registry", "IdentityRegistry", (holders.admin,)),
+        ContractStep("registry", "IdentityRegistry", (holders.admin, admin_delay)),
         ContractStep(
             "token",
             "RevenueShareToken",
@@ -188,6 +195,8 @@ def _core(
                 Ref("registry"),
                 At("maturity"),
                 supply_cap,
+                final_period,
+                admin_delay,
             ),
         ),
     ]
@@ -213,13 +222,18 @@ def token_plan(
     supply_cap: int = 10**30,
     settlement_contract: str = "MockStablecoin",
     settlement_args: Sequence[Any] | None = None,
+    admin_delay: int = ADMIN_DELAY_SECONDS,
+    final_period: int = 10_000,
 ) -> DeploymentPlan:
     """A token with its registry and settlement token and the roles, no sale and no rules
     (contract tests and the bench). Maturity is ``term_seconds`` after deployment; at most
-    ``supply_cap`` base units can ever be minted (a trillion whole tokens by default)."""
+    ``supply_cap`` base units can ever be minted (a trillion whole tokens by default); an admin
+    handover takes ``admin_delay`` seconds; ``final_period`` is the last revenue period."""
     args = ("Mock USD", "mUSD", holders.admin) if settlement_args is None else settlement_args
     settlement = ContractStep("stablecoin", settlement_contract, tuple(args))
-    contracts, grants = _core(holders, token_name, token_symbol, supply_cap, settlement)
+    contracts, grants = _core(
+        holders, token_name, token_symbol, supply_cap, settlement, admin_delay, final_period
+    )
     grants.append(_grant("grant registry agent", "registry", AGENT_ROLE, holders.agent))
     calls = [replace(g, group="roles") for g in grants]  # sent together: no resuming here
     return DeploymentPlan(
@@ -257,7 +271,13 @@ def deal_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
         (spec.settlement.name, spec.settlement.symbol, holders.admin),
     )
     contracts, calls = _core(
-        holders, spec.token.name, spec.token.symbol, spec.token.supply, settlement
+        holders,
+        spec.token.name,
+        spec.token.symbol,
+        spec.token.supply,
+        settlement,
+        ADMIN_DELAY_SECONDS,
+        spec.periods,
     )
     existing: tuple[ExistingContract, ...] = ()
     if spec.settlement.address:
@@ -281,6 +301,7 @@ def deal_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
                 Ref("token"),
                 Ref("stablecoin"),
                 holders.treasury,
+                ADMIN_DELAY_SECONDS,
             ),
         ),
         ContractStep("market", "DvPMarket", (Ref("token"), Ref("stablecoin"))),

@@ -70,3 +70,12 @@ def claim_for(chain: Chain, deal: Deal, holders: Sequence[str]) -> None:
 
 def claimable(chain: Chain, deal: Deal, holders: Sequence[str]) -> list[int]:
     return [int(c) for c in chain.read_many(deal.token, "claimable", [[h] for h in holders])]
+
+
+def sweep_dust(chain: Chain, deal: Deal) -> int:
+    """After the final period: the servicer takes back the rounding dust released by the
+    holders' claims (``DustSwept``). Returns the units swept (0 if none is released)."""
+    amount = int(chain.call(deal.token.functions.sweepableDust()))
+    if amount:
+        chain.send(chain.tx(deal.roles.servicer, deal.token, "sweepDust"))
+    return amount

@@ -4,7 +4,8 @@ Checks, to the unit:
 
 * each holder's claimable amount equals the chain's (claims are read from the events);
 * the rounding remainder ("dust") is a whole number of stablecoin units;
-* ``claimed + claimable + dust == distributed``;
+* ``claimed + claimable + dust + swept == distributed``, where ``swept`` is the dust paid back
+  to the servicer after the final period (``DustSwept``) and ``dust`` what is left of it;
 * the stablecoin the token holds equals ``claimable + dust`` (nothing lost, nothing over-paid).
 
 The logs and every call are pinned to the same block, so a busy chain cannot show a mismatch
@@ -20,7 +21,7 @@ from tokenizer.chain import Chain
 from tokenizer.deploy import Deal
 from tokenizer.reconcile.replay import MAGNITUDE, replay
 
-EVENTS = ("Transfer", "RevenueDistributed", "RevenueClaimed", "AccruedRevenueMoved")
+EVENTS = ("Transfer", "RevenueDistributed", "RevenueClaimed", "AccruedRevenueMoved", "DustSwept")
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Reconciliation:
     claimed: int = 0
     claimable: int = 0
     dust: int = 0
+    swept: int = 0
     held_by_token: int = 0
     holders: int = 0
     periods: int = 0
@@ -80,20 +82,28 @@ def reconcile(chain: Chain, deal: Deal, block: int | None = None) -> Reconciliat
         rec.claimed += ledger.claimed[holder]
     rec.holders = sum(1 for b in ledger.balances.values() if b)
 
-    rec.dust, leftover = divmod(fractions + ledger.remainder, MAGNITUDE)
+    dust, leftover = divmod(fractions + ledger.remainder, MAGNITUDE)
     if leftover:
         rec.problem("the rounding remainder is not a whole number of units")
-    if rec.claimed + rec.claimable + rec.dust != rec.distributed:
+    rec.swept = ledger.swept
+    rec.dust = dust - rec.swept
+    if rec.dust < 0:
+        rec.problem(f"swept {rec.swept} units of dust, but only {dust} arose")
+    total = rec.claimed + rec.claimable + rec.dust + rec.swept
+    if total != rec.distributed:
         rec.problem(
-            f"claimed + claimable + dust = {rec.claimed + rec.claimable + rec.dust}, "
-            f"distributed = {rec.distributed}"
+            f"claimed + claimable + dust + swept = {total}, distributed = {rec.distributed}"
         )
     rec.held_by_token = chain.call(deal.stablecoin.functions.balanceOf(token.address), block=at)
     if rec.held_by_token != rec.claimable + rec.dust:
         rec.problem(
             f"the token holds {rec.held_by_token} but owes {rec.claimable} plus {rec.dust} dust"
         )
-    for name, mine_value in (("totalDistributed", rec.distributed), ("totalSupply", ledger.supply)):
+    for name, mine_value in (
+        ("totalDistributed", rec.distributed),
+        ("totalSupply", ledger.supply),
+        ("dustSwept", rec.swept),
+    ):
         chain_value = chain.call(getattr(token.functions, name)(), block=at)
         if chain_value != mine_value:
             rec.problem(f"{name}: chain {chain_value}, mirror {mine_value}")

@@ -27,6 +27,7 @@ class Ledger:
     supply: int = 0
     remainder: int = 0
     distributed: int = 0
+    swept: int = 0  # rounding dust paid out after the final period (DustSwept)
     periods: int = 0
     transfers: int = 0
     problems: list[str] = field(default_factory=list)
@@ -89,4 +90,6 @@ def replay(events: list[tuple[str, dict[str, Any]]]) -> Ledger:
             ledger.claim(f["holder"], f["amount"])
         elif name == "AccruedRevenueMoved":
             ledger.move(f["from"], f["to"], f["claimable"])
+        elif name == "DustSwept":
+            ledger.swept += f["amount"]
     return ledger

@@ -92,7 +92,9 @@ def reconciled(report: RunReport) -> str:
     rec = report.reconciliation
     return (
         f"Reconciliation: distributed {rec.distributed} = claimed {rec.claimed} + claimable "
-        f"{rec.claimable} + dust {rec.dust} (smallest units); mismatches: {rec.mismatches}."
+        f"{rec.claimable} + dust {rec.dust}"
+        + (f" + dust returned to the servicer {rec.swept}" if rec.swept else "")
+        + f" (smallest units); mismatches: {rec.mismatches}."
     )
 
 

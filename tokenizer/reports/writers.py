@@ -77,9 +77,9 @@ def write_markdown(report: RunReport, spec: DealSpec, folder: Path) -> Path:
         "Every holder's entitlement was recomputed from the token's event history and compared "
         "with the chain.",
         "",
-        "| distributed | claimed | claimable | dust | held by token | mismatches |",
-        "|---:|---:|---:|---:|---:|---:|",
-        f"| {rec.distributed} | {rec.claimed} | {rec.claimable} | {rec.dust} "
+        "| distributed | claimed | claimable | dust | dust returned | held by token | mismatches |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {rec.distributed} | {rec.claimed} | {rec.claimable} | {rec.dust} | {rec.swept} "
         f"| {rec.held_by_token} | {rec.mismatches} |",
         "",
     ]

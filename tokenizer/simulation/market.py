@@ -21,9 +21,12 @@ from tokenizer.deploy import Deal
 from tokenizer.errors import TokenizerError, TransactionReverted
 from tokenizer.simulation.population import Investor
 from tokenizer.spec import DealSpec
-from tokenizer.units import MAX_UINT256
+from tokenizer.units import MAX_UINT256, SECONDS_PER_DAY
 
 Trade = tuple[Investor, Investor, int, int]  # seller, buyer, token amount, price
+
+# assumption: a simulated offer stands for a day; it is taken within the same round anyway.
+OFFER_LIFETIME_SECONDS = SECONDS_PER_DAY
 
 
 @dataclass
@@ -151,11 +154,13 @@ class SecondaryMarket:
                 if (wallet.address, token.address) not in self._approved:
                     setup.append(chain.tx(wallet.account, token, "approve", market, MAX_UINT256))
                     self._approved.add((wallet.address, token.address))
+        expiry = chain.timestamp() + OFFER_LIFETIME_SECONDS
         offers = [
-            chain.tx(seller.account, deal.market, "offer", amount, price)
+            chain.tx(seller.account, deal.market, "offer", amount, price, expiry)
             for seller, _, amount, price in trades
         ]
-        receipts = chain.send_many(setup + offers)[len(setup) :]
+        chain.send_many(setup)  # an offer is refused unless the seller has approved the market
+        receipts = chain.send_many(offers)
         ids = [_offer_id(receipt.logs, deal.market) for receipt in receipts]
         takes = [
             chain.tx(buyer.account, deal.market, "take", offer_id)

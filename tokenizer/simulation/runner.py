@@ -162,8 +162,10 @@ class Simulation:
                 return
 
     def final_claims(self) -> None:
-        """After the last period, most holders collect what they are owed."""
+        """After the last period, most holders collect what they are owed; once the term's
+        final period is paid, the servicer takes back the rounding dust their claims release."""
         self._claim(len(self.amounts) + 1, self.options.final_claim_share, by_servicer=True)
+        revenue.sweep_dust(self.chain, self.deal)
 
     # --------------------------------------------------------------- helpers
 
