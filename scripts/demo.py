@@ -8,13 +8,15 @@ from __future__ import annotations
 import sys
 
 from tokenizer.cli import main as rwa
+from tokenizer.workspace import Workspace
 
 try:
     from scripts._common import brownie_rpc_url
 except ImportError:  # run as a plain file
     from _common import brownie_rpc_url  # type: ignore[no-redef]
 
-SPEC = "seeds/xiaoping_island.yaml"
+# From the project, wherever the script runs (Brownie may run it from a copy of the project).
+SPEC = str(Workspace.current().root / "seeds" / "xiaoping_island.yaml")
 
 
 def main() -> int:

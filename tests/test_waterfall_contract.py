@@ -22,6 +22,7 @@ from tests.test_waterfall_mirror import NORMAL, TERMS, UNIT, paths_strategy
 from tokenizer.access import ANYONE, STRUCTURE_TABLE
 from tokenizer.chain import Chain
 from tokenizer.compliance.refusals import REFUSALS
+from tokenizer.deploy.plan import ADMIN_DELAY_SECONDS
 from tokenizer.errors import TransactionReverted
 from tokenizer.finance.waterfall import ACCELERATE_SENIOR, TRAP_CASH, Terms, run
 from tokenizer.units import AGENT_ROLE, SERVICER_ROLE
@@ -66,6 +67,8 @@ def deploy(chain: Chain, terms: Terms, holders: int = 3) -> Deployed:
                 registry.address,
                 s.maturity,
                 size * 10**12,
+                10_000,  # the last revenue period: far beyond these tests' paths
+                ADMIN_DELAY_SECONDS,
                 i,
             ],
             admin,

@@ -186,7 +186,8 @@ STRUCTURE_TABLE: tuple[Entry, ...] = tuple(
         "fundReserve(uint128)",
         note="before the first period only",
     )
-    + _entries(WATERFALL, (ADMIN,), *ROLE_ADMIN_FUNCTIONS)
+    # The waterfall keeps OpenZeppelin's plain AccessControl (no delayed admin handover yet).
+    + _entries(WATERFALL, (ADMIN,), *ROLE_ADMIN_FUNCTIONS[:2])
     + _entries(WATERFALL, (ANYONE,), SELF_ONLY, note="only one's own roles")
 )
 

@@ -40,8 +40,15 @@ contract TrancheToken is RevenueShareToken {
         IIdentityRegistry identityRegistry_,
         uint64 maturity_,
         uint256 supplyCap_,
+        uint64 finalPeriod_,
+        uint48 adminDelay,
         uint8 trancheIndex_
-    ) RevenueShareToken(name_, symbol_, admin, settlementToken_, identityRegistry_, maturity_, supplyCap_) {
+    )
+        RevenueShareToken(
+            name_, symbol_, admin, settlementToken_, identityRegistry_, maturity_, supplyCap_,
+            finalPeriod_, adminDelay
+        )
+    {
         trancheIndex = trancheIndex_;
     }
 }
