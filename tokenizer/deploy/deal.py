@@ -61,6 +61,11 @@ class Deal:
         return self.waterfall is not None
 
     @property
+    def token_key(self) -> str:
+        """The record's key of ``token`` (a structured deal's: its most senior tranche's)."""
+        return f"tranche_{self.tranches[0].name}" if self.tranches else "token"
+
+    @property
     def roles(self) -> Roles:
         if self.signers is None:
             raise ChainError(

@@ -66,7 +66,8 @@ def guarantor_signer(index: int) -> str:
 def local_party(deal_id: str, party: str) -> LocalAccount:
     """A simulated account for ``party`` of a deal on a local chain (a guarantor, a trustee):
     its key is derived from the deal's id and the party's name, so it is the same every run."""
-    return Account.from_key(keccak(text=f"rwa local party:{deal_id}:{party}"))
+    account: LocalAccount = Account.from_key(keccak(text=f"rwa local party:{deal_id}:{party}"))
+    return account
 
 
 def fee_recipient(spec: DealSpec, holders: RoleHolders, name: str) -> str:
@@ -181,12 +182,12 @@ def structured_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
             ),
         ]
     for t in structure.tranches:
-        least = INVESTOR_CLASSES.index(t.min_investor_class) if t.min_investor_class else None
+        floor = INVESTOR_CLASSES.index(t.min_investor_class) if t.min_investor_class else None
         calls += [
             CallStep(
                 f"{t.name}: {r.name}", tranche_key(t.name), r.function, r.args, group="compliance"
             )
-            for r in rule_steps(spec.compliance, min_class=least)
+            for r in rule_steps(spec.compliance, min_class=floor)
         ]
     terms_group = "waterfall terms"
     for f, fee in enumerate(structure.fees):
@@ -199,15 +200,15 @@ def structured_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
                 group=terms_group,
             )
         )
-    for i, t in enumerate(rated):
-        if t.cum_bps:
+    for i, rt in enumerate(rated):
+        if rt.cum_bps:
             name = structure.tranches[i].name
             calls.append(
                 CallStep(
                     f"waterfall: schedule {name}",
                     "waterfall",
                     "setSchedule",
-                    (i, list(t.cum_bps)),
+                    (i, list(rt.cum_bps)),
                     group=terms_group,
                 )
             )
