@@ -139,9 +139,11 @@ def story_lines(summary: WaterfallSummary, spec: DealSpec) -> str:
         )
         extra = []
         if y.from_reserve:
-            extra.append(f"{fmt_units(y.from_reserve, dec, '', 0)} from the reserve")
+            extra.append(f"{fmt_units(y.from_reserve, dec, '', 0)} paid from the reserve")
         if y.from_guarantors:
-            extra.append(f"{fmt_units(y.from_guarantors, dec, '', 0)} from guarantors")
+            extra.append(f"{fmt_units(y.from_guarantors, dec, '', 0)} paid by guarantors")
+        if y.guarantor_repaid:
+            extra.append(f"guarantors repaid {fmt_units(y.guarantor_repaid, dec, '', 0)}")
         if y.trapped:
             extra.append(f"{fmt_units(y.trapped, dec, '', 0)} trapped")
         if y.interest_owed:
@@ -150,7 +152,7 @@ def story_lines(summary: WaterfallSummary, spec: DealSpec) -> str:
             f"  year {y.year}: in {fmt_units(y.collections, dec, sym, 0)}; fees "
             f"{fmt_units(y.fees, dec, '', 0)}; {paid}; {summary.tranches[-1]} "
             f"{fmt_units(y.residual, dec, '', 0)}"
-            + (f" ({'; '.join(extra)})" if extra else "")
+            + (f"; {'; '.join(extra)}" if extra else "")
             + f"; reserve {fmt_units(y.reserve_end, dec, '', 0)}."
         )
     return "\n".join(lines)
