@@ -574,9 +574,11 @@ def test_the_reconciliation_counts_the_swept_dust(short_term: TokenSetup) -> Non
         distribute(s, period, 1_000)
     c.send(c.tx(s.stranger, s.token, "claimFor", [a.address for a in accounts]))
     c.send(c.tx(s.servicer, s.token, "sweepDust"))
-    deal = SimpleNamespace(
+    deal = SimpleNamespace(  # the parts of a Deal the reconciliation reads, for a bare token
         token=s.token,
         stablecoin=s.stablecoin,
+        tranches=[],
+        waterfall=None,
         deployment=SimpleNamespace(contracts={"token": {"block": 0}}),
     )
     rec = reconcile(c, cast(Any, deal))

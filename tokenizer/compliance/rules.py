@@ -40,12 +40,14 @@ class RuleStep:
     args: tuple[Any, ...]
 
 
-def rule_steps(compliance: ComplianceSpec) -> list[RuleStep]:
+def rule_steps(compliance: ComplianceSpec, min_class: int | None = None) -> list[RuleStep]:
     """The calls that give a fresh token the rules of ``compliance``, in order.
 
     Countries are allowed and blocked by ISO 3166-1 numeric code; US receivers need class
     accredited (2) or institutional (3) when ``us_accredited_only``; a zero ``max_holders``,
-    ``max_balance`` or ``lockup_days`` leaves its rule off.
+    ``max_balance`` or ``lockup_days`` leaves its rule off. ``min_class`` (a tranche's own
+    ``min_investor_class``, an index of INVESTOR_CLASSES) is the least class of every receiver
+    in every allowed country, US receivers keeping the stricter of it and accredited.
     """
     allowed = [COUNTRY_NUMERIC[c] for c in compliance.allowed_countries]
     blocked = [COUNTRY_NUMERIC[c] for c in compliance.blocked_countries]
@@ -55,15 +57,26 @@ def rule_steps(compliance: ComplianceSpec) -> list[RuleStep]:
             RuleStep("compliance: block countries", "setCountriesBlocked", (blocked, True))
         )
     enable = [RULE_COUNTRIES]
+    if min_class:
+        everyone = [c for c in allowed if not (compliance.us_accredited_only and c == US)]
+        steps.append(
+            RuleStep(
+                f"compliance: investors {INVESTOR_CLASSES[min_class]} or above",
+                "setMinimumInvestorClass",
+                (everyone, min_class),
+            )
+        )
+        enable.append(RULE_INVESTOR_CLASS)
     if compliance.us_accredited_only:
         steps.append(
             RuleStep(
                 "compliance: US investors accredited",
                 "setMinimumInvestorClass",
-                ([US], ACCREDITED),
+                ([US], max(ACCREDITED, min_class or 0)),
             )
         )
-        enable.append(RULE_INVESTOR_CLASS)
+        if RULE_INVESTOR_CLASS not in enable:
+            enable.append(RULE_INVESTOR_CLASS)
     if compliance.max_holders:
         steps.append(
             RuleStep("compliance: max holders", "setMaxHolders", (compliance.max_holders,))

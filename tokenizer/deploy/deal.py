@@ -32,6 +32,15 @@ class Roles:
         )
 
 
+@dataclass(frozen=True)
+class Tranche:
+    """One tranche of a structured deal: its name, token and primary offering."""
+
+    name: str
+    token: Contract
+    offering: Contract
+
+
 @dataclass
 class Deal:
     """Contract handles of a deployed deal, and the keys that act for the issuer (none when a
@@ -44,6 +53,17 @@ class Deal:
     offering: Contract
     market: Contract
     signers: Roles | None = None
+    tranches: tuple[Tranche, ...] = ()  # a structured deal: most senior first, the residual last
+    waterfall: Contract | None = None
+
+    @property
+    def structured(self) -> bool:
+        return self.waterfall is not None
+
+    @property
+    def token_key(self) -> str:
+        """The record's key of ``token`` (a structured deal's: its most senior tranche's)."""
+        return f"tranche_{self.tranches[0].name}" if self.tranches else "token"
 
     @property
     def roles(self) -> Roles:
@@ -63,6 +83,22 @@ def attach(chain: Chain, dep: Deployment, roles: Roles | None = None) -> Deal:
         address = dep.address(key)
         return chain.contract(dep.contracts[key]["name"], address)
 
+    if "waterfall" in dep.contracts:
+        # A structured deal: ``token`` and ``offering`` are the most senior tranche's (the one
+        # the market trades); every tranche is in ``tranches``.
+        names = [k.removeprefix("tranche_") for k in dep.contracts if k.startswith("tranche_")]
+        tranches = tuple(Tranche(n, handle(f"tranche_{n}"), handle(f"offering_{n}")) for n in names)
+        return Deal(
+            deployment=dep,
+            signers=roles,
+            stablecoin=handle("stablecoin"),
+            registry=handle("registry"),
+            token=tranches[0].token,
+            offering=tranches[0].offering,
+            market=handle("market"),
+            tranches=tranches,
+            waterfall=handle("waterfall"),
+        )
     return Deal(
         deployment=dep,
         signers=roles,

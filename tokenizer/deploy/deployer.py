@@ -48,8 +48,10 @@ def execute(
     dep: Deployment,
     sender: LocalAccount,
     on_step: OnStep | None = None,
+    signers: dict[str, LocalAccount] | None = None,
 ) -> Deployment:
-    """Run the steps of ``plan`` that ``dep`` has not recorded yet, saving after each."""
+    """Run the steps of ``plan`` that ``dep`` has not recorded yet, saving after each; a step
+    with a ``signer`` is signed by ``signers[signer]`` (a guarantor approving the waterfall)."""
     report = on_step or (lambda name, reused: None)
     for known in plan.existing:
         dep.contracts.setdefault(
@@ -87,7 +89,12 @@ def execute(
                     plan.keys[call.target], addresses[call.target]
                 )
             args = resolve(list(call.args), addresses, dep.schedule)
-            txs.append(chain.tx(sender, target, call.function, *args))
+            who = sender
+            if call.signer:
+                if not signers or call.signer not in signers:
+                    raise DeploymentError(f"{call.name}: needs the key of {call.signer}")
+                who = signers[call.signer]
+            txs.append(chain.tx(who, target, call.function, *args))
         chain.send_many(txs)
         for call in missing:
             dep.steps.append(call.name)
@@ -151,7 +158,25 @@ def deploy_deal(
         )
     else:
         dep.reused = bool(dep.contracts)
-    return attach(chain, execute(chain, plan, dep, roles.admin, on_step), roles)
+    signers = _party_signers(chain, spec, plan)
+    return attach(chain, execute(chain, plan, dep, roles.admin, on_step, signers), roles)
+
+
+def _party_signers(chain: Chain, spec: DealSpec, plan: DeploymentPlan) -> dict[str, LocalAccount]:
+    """The keys of the parties that sign steps of their own: on a local chain the simulated
+    guarantors (given gas coin here); elsewhere the toolkit holds no guarantor's key."""
+    if not any(c.signer for c in plan.calls):
+        return {}
+    if not chain.is_local:
+        raise DeploymentError(
+            f"structure.guarantors: on {chain.network.name} each guarantor approves the "
+            "waterfall with its own key; the toolkit deploys guarantors on local chains only"
+        )
+    from tokenizer.deploy.structure import guarantor_accounts
+
+    signers = guarantor_accounts(spec)
+    chain.fund([a.address for a in signers.values()], 10**18)
+    return signers
 
 
 def _check_settlement(chain: Chain, spec: DealSpec, plan: DeploymentPlan) -> None:

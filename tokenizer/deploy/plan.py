@@ -57,6 +57,7 @@ class CallStep:
     function: str
     args: tuple[Any, ...]
     group: str  # steps of one group are sent together, then recorded one by one
+    signer: str = ""  # "" for the deployer; else a party that signs its own step (a guarantor)
 
 
 @dataclass(frozen=True)
@@ -263,7 +264,12 @@ ERC20_ABI = "PlainERC20"
 
 def deal_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
     """Every contract, role and rule of the deal in ``spec``; the settlement token is the
-    spec's existing one (``settlement.address``) or a mock deployed for a local chain."""
+    spec's existing one (``settlement.address``) or a mock deployed for a local chain. A deal
+    with ``structure:`` deploys tranches and a waterfall (:mod:`tokenizer.deploy.structure`)."""
+    if spec.structure is not None:
+        from tokenizer.deploy.structure import structured_plan
+
+        return structured_plan(spec, holders)
     off = spec.offering
     settlement = ContractStep(
         "stablecoin",

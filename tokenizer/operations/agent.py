@@ -36,7 +36,7 @@ def frozen_wallets(chain: Chain, deal: Deal) -> list[str]:
     wallet is its state)."""
     token = deal.token
     event = token.events.WalletFreezeSet
-    start = deal.deployment.contracts["token"]["block"]
+    start = deal.deployment.contracts[deal.token_key]["block"]
     state: dict[str, bool] = {}
     for log in chain.logs(token.address, start, topics=[event.topic]):
         fields = event.decode(log)

@@ -1,4 +1,8 @@
-"""The servicer's revenue period: approve the token, distribute, pay claims for holders."""
+"""The servicer's revenue period: approve the token, distribute, pay claims for holders.
+
+For a structured deal the servicer deposits each period's collections into the waterfall, which
+pays the tranche tokens; holders claim from each tranche token.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from collections.abc import Sequence
 
 from eth_utils.crypto import keccak
 
-from tokenizer.chain import Chain, Receipt, TxRequest
+from tokenizer.chain import Chain, Contract, Receipt, TxRequest
 from tokenizer.deploy import Deal
 from tokenizer.units import MAX_UINT256
 
@@ -20,29 +24,35 @@ def report_hash(deal_id: str, period: int, amount: int) -> bytes:
     return keccak(text=json.dumps(document, sort_keys=True, separators=(",", ":")))
 
 
+def _payee(deal: Deal) -> Contract:
+    """Where the servicer's money goes: the waterfall of a structured deal, else the token."""
+    return deal.waterfall if deal.waterfall is not None else deal.token
+
+
+def approval_tx(chain: Chain, deal: Deal, needed: int) -> TxRequest | None:
+    """The servicer's approval of the token (the waterfall), if ``needed`` is not covered."""
+    servicer = deal.roles.servicer.address
+    payee = _payee(deal).address
+    allowance = chain.call(deal.stablecoin.functions.allowance(servicer, payee))
+    if allowance >= needed:
+        return None
+    return chain.tx(deal.roles.servicer, deal.stablecoin, "approve", payee, MAX_UINT256)
+
+
 def approve_servicer(chain: Chain, deal: Deal, needed: int) -> bool:
-    """Let the token pull the servicer's deposits (unlimited) if ``needed`` is not covered yet;
-    True if an approval was sent."""
+    """Let the token (the waterfall) pull the servicer's deposits (unlimited) if ``needed`` is
+    not covered yet; True if an approval was sent."""
     tx = approval_tx(chain, deal, needed)
     if tx is not None:
         chain.send(tx)
     return tx is not None
 
 
-def approval_tx(chain: Chain, deal: Deal, needed: int) -> TxRequest | None:
-    """The servicer's approval of the token, if ``needed`` is not covered yet."""
-    servicer = deal.roles.servicer.address
-    allowance = chain.call(deal.stablecoin.functions.allowance(servicer, deal.token.address))
-    if allowance >= needed:
-        return None
-    return chain.tx(
-        deal.roles.servicer, deal.stablecoin, "approve", deal.token.address, MAX_UINT256
-    )
-
-
 def distribute_tx(chain: Chain, deal: Deal, period: int, amount: int, document: bytes) -> TxRequest:
-    """The servicer's deposit of period ``period``'s revenue, with its report's hash."""
-    return chain.tx(deal.roles.servicer, deal.token, "distribute", period, amount, document)
+    """The servicer's deposit of period ``period``'s revenue with its report's hash (a
+    structured deal: the period's collections, paid down the waterfall)."""
+    function = "deposit" if deal.waterfall is not None else "distribute"
+    return chain.tx(deal.roles.servicer, _payee(deal), function, period, amount, document)
 
 
 def distribute(chain: Chain, deal: Deal, period: int, amount: int, document: bytes) -> Receipt:
@@ -51,25 +61,41 @@ def distribute(chain: Chain, deal: Deal, period: int, amount: int, document: byt
 
 
 def last_period(chain: Chain, deal: Deal) -> int:
-    """The last period the token has recorded (0 before the first)."""
+    """The last period the token (the waterfall) has recorded (0 before the first)."""
+    if deal.waterfall is not None:
+        return int(chain.call(deal.waterfall.functions.currentPeriod()))
     return int(chain.call(deal.token.functions.lastPeriodId()))
 
 
-def claim_for_txs(chain: Chain, deal: Deal, holders: Sequence[str]) -> list[TxRequest]:
-    """The servicer's calls that pay ``holders`` to their own wallets, in batches."""
+def tokens(deal: Deal) -> list[Contract]:
+    """The tokens holders claim from: every tranche of a structured deal, else the token."""
+    return [t.token for t in deal.tranches] or [deal.token]
+
+
+def claim_for_txs(
+    chain: Chain, deal: Deal, holders: Sequence[str], token: Contract | None = None
+) -> list[TxRequest]:
+    """The servicer's calls that pay ``holders`` what ``token`` (the deal's by default) owes
+    them, to their own wallets, in batches."""
+    token = token or deal.token
     return [
-        chain.tx(deal.roles.servicer, deal.token, "claimFor", list(holders[s : s + CLAIM_CHUNK]))
+        chain.tx(deal.roles.servicer, token, "claimFor", list(holders[s : s + CLAIM_CHUNK]))
         for s in range(0, len(holders), CLAIM_CHUNK)
     ]
 
 
-def claim_for(chain: Chain, deal: Deal, holders: Sequence[str]) -> None:
-    """Pay ``holders`` what they are owed, to their own wallets, in batches."""
-    chain.send_many(claim_for_txs(chain, deal, holders))
+def claim_for(
+    chain: Chain, deal: Deal, holders: Sequence[str], token: Contract | None = None
+) -> None:
+    """Pay ``holders`` what they are owed by ``token`` (the deal's by default)."""
+    chain.send_many(claim_for_txs(chain, deal, holders, token))
 
 
-def claimable(chain: Chain, deal: Deal, holders: Sequence[str]) -> list[int]:
-    return [int(c) for c in chain.read_many(deal.token, "claimable", [[h] for h in holders])]
+def claimable(
+    chain: Chain, deal: Deal, holders: Sequence[str], token: Contract | None = None
+) -> list[int]:
+    token = token or deal.token
+    return [int(c) for c in chain.read_many(token, "claimable", [[h] for h in holders])]
 
 
 def sweep_dust(chain: Chain, deal: Deal) -> int:

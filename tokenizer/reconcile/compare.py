@@ -9,7 +9,9 @@ Checks, to the unit:
 * the stablecoin the token holds equals ``claimable + dust`` (nothing lost, nothing over-paid).
 
 The logs and every call are pinned to the same block, so a busy chain cannot show a mismatch
-that is only a transaction landing between two reads.
+that is only a transaction landing between two reads. A structured deal is checked tranche by
+tranche (every figure above, per tranche token, added up in the totals) and its waterfall
+against the exact mirror (:mod:`.waterfall`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tokenizer.chain import Chain
+from tokenizer.chain import Chain, Contract
 from tokenizer.deploy import Deal
+from tokenizer.errors import TokenizerError
 from tokenizer.reconcile.replay import MAGNITUDE, replay
+from tokenizer.spec import DealSpec
 
 EVENTS = ("Transfer", "RevenueDistributed", "RevenueClaimed", "AccruedRevenueMoved", "DustSwept")
 
@@ -38,6 +42,8 @@ class Reconciliation:
     mismatches: int = 0
     block: int = 0  # every figure was read at this block
     problems: list[str] = field(default_factory=list)
+    tranches: dict[str, dict[str, int]] = field(default_factory=dict)  # a structured deal's
+    waterfall: dict[str, Any] = field(default_factory=dict)  # its waterfall against the mirror
 
     def problem(self, text: str) -> None:
         self.mismatches += 1
@@ -49,12 +55,47 @@ class Reconciliation:
         return data
 
 
-def reconcile(chain: Chain, deal: Deal, block: int | None = None) -> Reconciliation:
-    """Replay the token's history up to ``block`` (the latest by default) and compare."""
-    token = deal.token
+def reconcile(
+    chain: Chain, deal: Deal, block: int | None = None, spec: DealSpec | None = None
+) -> Reconciliation:
+    """Replay the token's history up to ``block`` (the latest by default) and compare; a
+    structured deal's every tranche and its waterfall (against the mirror of ``spec``)."""
     at = chain.block_number() if block is None else block
+    if not deal.tranches:
+        start = int(deal.deployment.contracts["token"]["block"])
+        return _reconcile_token(chain, deal, deal.token, start, at)
+    if spec is None or spec.structure is None:
+        raise TokenizerError(f"{deal.deployment.deal}: a structured deal reconciles with its spec")
+    from tokenizer.reconcile.waterfall import check_waterfall
+
+    rec = Reconciliation(block=at)
+    for tranche in deal.tranches:
+        start = int(deal.deployment.contracts[f"tranche_{tranche.name}"]["block"])
+        part = _reconcile_token(chain, deal, tranche.token, start, at)
+        for text in part.problems:
+            rec.problem(f"{tranche.name}: {text}")
+        for name in ("distributed", "claimed", "claimable", "dust", "held_by_token", "holders"):
+            setattr(rec, name, getattr(rec, name) + getattr(part, name))
+        rec.transfers += part.transfers
+        rec.periods = max(rec.periods, part.periods)
+        rec.tranches[tranche.name] = {
+            "distributed": part.distributed,
+            "claimed": part.claimed,
+            "claimable": part.claimable,
+            "dust": part.dust,
+            "holders": part.holders,
+            "periods": part.periods,
+            "mismatches": part.mismatches,
+        }
+    check_waterfall(chain, deal, spec, at, rec)
+    return rec
+
+
+def _reconcile_token(
+    chain: Chain, deal: Deal, token: Contract, start: int, at: int
+) -> Reconciliation:
+    """One token's history replayed up to block ``at`` and held against the chain."""
     by_topic = {token.interface.event(name).topic: name for name in EVENTS}
-    start = int(deal.deployment.contracts["token"]["block"])
     events = []
     for log in chain.logs(token.address, start, at):
         name = by_topic.get(log["topics"][0])

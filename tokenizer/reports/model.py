@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tokenizer.reconcile import Reconciliation
+from tokenizer.reports.waterfall import WaterfallSummary
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class RunReport:
     activity: Activity
     reconciliation: Reconciliation
     seconds: dict[str, float] = field(default_factory=dict)
+    waterfall: WaterfallSummary | None = None  # a structured deal's, per year
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -83,6 +83,36 @@ def write_markdown(report: RunReport, spec: DealSpec, folder: Path) -> Path:
         f"| {rec.held_by_token} | {rec.mismatches} |",
         "",
     ]
+    if report.waterfall is not None:
+        from tokenizer.reports.waterfall import table
+
+        names = " > ".join(report.waterfall.tranches)
+        lines += [
+            "## Waterfall, per year (whole " + sym + ")",
+            "",
+            f"Each period the servicer deposited the period's collections into the waterfall "
+            f"with its report's hash; the waterfall paid, in order, the fees, each rated "
+            f"tranche's interest then principal (the reserve filled after the senior), guarantor "
+            f"repayments, then the residual ({names}). Every payment names its source "
+            f"(collections, reserve, guarantor); the reconciliation checked each one against "
+            f"the exact mirror. Tranches per tranche token:",
+            "",
+            "| tranche | distributed | claimed | claimable | holders | mismatches |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, t in rec.tranches.items():
+            lines.append(
+                f"| {name} | {fmt_units(t['distributed'], dec, sym)} | "
+                f"{fmt_units(t['claimed'], dec, sym)} | {fmt_units(t['claimable'], dec, sym)} "
+                f"| {t['holders']} | {t['mismatches']} |"
+            )
+        lines += ["", *table(report.waterfall, spec), ""]
+        if report.waterfall.lowest_dscr_bps is not None:
+            lines += [
+                f"Lowest DSCR of a period: {report.waterfall.lowest_dscr_bps / 10_000:.2f}x; "
+                f"periods with a trigger on: {report.waterfall.periods_with_trigger_on}.",
+                "",
+            ]
     try:
         charts = draw_charts(report, spec, folder)
     except ImportError:

@@ -78,6 +78,9 @@ class SecondaryMarket:
     ) -> None:
         self.chain, self.deal, self.spec, self.holdings = chain, deal, spec, holdings
         self.seed, self.trades_per_round = seed, trades_per_round
+        # The price of a whole token at the sale: a structured deal's traded (senior) tranche
+        # was sold at par, one settlement unit a token.
+        self.unit_price = spec.settlement.unit if deal.structured else spec.offering.price
         self.tally = TradeTally()
         self._approved: set[tuple[str, str]] = set()  # (wallet, token) allowances given
 
@@ -110,9 +113,7 @@ class SecondaryMarket:
             ):
                 continue
             busy |= {seller.address, buyer.address}
-            price = (
-                amount * self.spec.offering.price * premium_bps // (self.spec.token.unit * 10_000)
-            )
+            price = amount * self.unit_price * premium_bps // (self.spec.token.unit * 10_000)
             if price == 0:
                 continue
             if kyc_expiry.get(buyer.address, 0) <= when + 1:

@@ -21,7 +21,9 @@ from tokenizer.operations import revenue as servicer
 from tokenizer.operations.history import deal_history
 from tokenizer.operations.sale import SaleState
 from tokenizer.reconcile import reconcile
+from tokenizer.reconcile.waterfall import deposited, mirror_of
 from tokenizer.reports import story
+from tokenizer.reports import waterfall as waterfall_report
 from tokenizer.reports.model import (
     Activity,
     ChainInfo,
@@ -114,7 +116,7 @@ def run_deal(
             sim.final_claims()
     laps.lap("periods")
 
-    rec = reconcile(chain, deal)
+    rec = reconcile(chain, deal, spec=spec)
     history = deal_history(chain, deal, rec.block)
     activity = Activity(
         trades=history.trades,
@@ -126,6 +128,17 @@ def run_deal(
     )
     last = servicer.last_period(chain, deal)
     rev = _revenue_result(spec, amounts, last, periods, settings.seed)
+    summary = None
+    if deal.structured:
+        mirror = mirror_of(spec, deposited(chain, deal, rec.block))
+        summary = waterfall_report.summarise(spec, mirror)
+        to_holders = [sum(p.tranche_paid) for p in mirror.periods]
+        rev = replace(
+            rev,
+            paid_to_holders=sum(to_holders),
+            per_period=to_holders,
+            paid_to_holders_per_year=metrics.yearly(to_holders, spec.revenue.periods_per_year),
+        )
     returns = _returns(spec, rev, sale)
     buyers = set(_buyers(chain, deal, population))
     report = RunReport(
@@ -140,16 +153,20 @@ def run_deal(
         activity=activity,
         reconciliation=rec,
         seconds=laps.seconds,
+        waterfall=summary,
     )
     if sim.result.sale.status == SALE_SUCCEEDED:
         tell(story.distributed(report, spec, sim.result.first_period))
+        if summary is not None:
+            tell(waterfall_report.story_lines(summary, spec))
         tell(story.traded(spec, activity))
     tell(story.reconciled(report))
     laps.lap("reconcile")
 
     if last:
         tell(story.returned(returns))
-        example = story.example_holder(report, spec)
+        # A structured deal's tranches pay differently: its holders are in the waterfall table.
+        example = None if deal.structured else story.example_holder(report, spec)
         if example:
             tell(example)
     json_path = write_json(report, folder)
@@ -173,13 +190,15 @@ def _investor_mix(population: list[Investor], buyers: set[str]) -> InvestorMix:
 
 
 def _sale_result(spec: DealSpec, state: SaleState, chain: Chain, deal: Deal) -> SaleResult:
+    tokens = [t.token for t in deal.tranches] or [deal.token]
     return SaleResult(
-        price=spec.offering.price,
-        soft_cap=spec.offering.soft_cap,
+        # A structured deal's tranches are sold at par: one settlement unit a whole token.
+        price=spec.settlement.unit if deal.tranches else spec.offering.price,
+        soft_cap=spec.offering.hard_cap if deal.tranches else spec.offering.soft_cap,
         hard_cap=spec.offering.hard_cap,
         raised=state.raised,
         buyers=state.buyers,
-        tokens_sold=int(chain.call(deal.token.functions.totalSupply())),
+        tokens_sold=sum(int(chain.call(t.functions.totalSupply())) for t in tokens),
         status=state.status_name,
     )
 
@@ -223,5 +242,8 @@ def _returns(spec: DealSpec, rev: RevenueResult, sale: SaleResult) -> Returns:
 
 
 def _buyers(chain: Chain, deal: Deal, population: list[Investor]) -> list[str]:
-    paid = chain.read_many(deal.offering, "paidOf", [[p.address] for p in population])
-    return [p.address for p, amount in zip(population, paid, strict=True) if amount > 0]
+    found: set[str] = set()
+    for offering in [t.offering for t in deal.tranches] or [deal.offering]:
+        paid = chain.read_many(offering, "paidOf", [[p.address] for p in population])
+        found |= {p.address for p, amount in zip(population, paid, strict=True) if amount > 0}
+    return [p.address for p in population if p.address in found]

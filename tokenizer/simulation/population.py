@@ -105,3 +105,44 @@ def plan_purchases(spec: DealSpec, population: Sequence[Investor]) -> list[int]:
 
 def jurisdiction_mix(population: Sequence[Investor]) -> dict[str, int]:
     return dict(Counter(i.country for i in population).most_common())
+
+
+def plan_tranche_purchases(spec: DealSpec, population: Sequence[Investor]) -> list[list[int]]:
+    """How much each investor pays for each tranche of a structured deal (``[tranche][investor]``).
+
+    Each tranche is sold at par and only in full (its soft cap is its hard cap), so the plan
+    places every tranche exactly: the tranches with a class rule first (fewer investors may buy
+    them), each from the investors of that class or above who have not bought yet, within the
+    ticket limits; a ticket that would leave less than the minimum to place is cut so the last
+    buyer can take the rest. Each investor buys one tranche. A tranche that cannot be filled
+    is planned anyway (its sale then fails and is refunded).
+    """
+    structure = spec.structure
+    assert structure is not None
+    off = spec.offering
+    plan = [[0] * len(population) for _ in structure.tranches]
+    taken: set[int] = set()
+    order = sorted(
+        range(len(structure.tranches)),
+        key=lambda i: -INVESTOR_CLASSES.index(structure.tranches[i].min_investor_class or "retail"),
+    )
+    for i in order:
+        t = structure.tranches[i]
+        least = min(off.min_purchase, t.size)
+        most = max(least, min(off.max_purchase, t.size))
+        floor = INVESTOR_CLASSES.index(t.min_investor_class or "retail")
+        room = t.size
+        for n, investor in enumerate(population):
+            if room == 0:
+                break
+            if n in taken or investor.class_id < floor:
+                continue
+            pay = min(investor.budget, most, room)
+            if 0 < room - pay < least:  # leave enough for a last minimum ticket
+                pay = room - least
+            if pay < least:
+                continue
+            plan[i][n] = pay
+            room -= pay
+            taken.add(n)
+    return plan

@@ -112,6 +112,9 @@ class Simulation:
         from tokenizer.simulation.population import plan_purchases
 
         chain, deal = self.chain, self.deal
+        if deal.structured:
+            self._sell_tranches(progress)
+            return
         state = sale.sale_state(chain, deal)
         if state.status == SALE_ACTIVE:
             paid = chain.read_many(deal.offering, "paidOf", [[i.address] for i in self.population])
@@ -167,6 +170,29 @@ class Simulation:
         self._claim(len(self.amounts) + 1, self.options.final_claim_share, by_servicer=True)
         revenue.sweep_dust(self.chain, self.deal)
 
+    def _sell_tranches(self, progress: Callable[[int], None] | None) -> None:
+        """A structured deal's sale: every tranche's offering at once, each placed in full."""
+        from tokenizer.simulation.population import plan_tranche_purchases
+
+        chain, deal = self.chain, self.deal
+        plans = plan_tranche_purchases(self.spec, self.population)
+        sale_end = deal.deployment.schedule["sale_end"]
+        for tranche, plan in zip(deal.tranches, plans, strict=True):
+            state = sale.offering_state(chain, tranche.offering)
+            if state.status != SALE_ACTIVE or chain.timestamp() >= sale_end:
+                continue
+            paid = chain.read_many(
+                tranche.offering, "paidOf", [[i.address] for i in self.population]
+            )
+            todo = [p if already == 0 else 0 for p, already in zip(plan, paid, strict=True)]
+            if any(todo):
+                buy(chain, deal, self.population, todo, progress, offering=tranche.offering)
+        chain.advance_to(sale_end)
+        for tranche in deal.tranches:
+            if sale.offering_state(chain, tranche.offering).status == SALE_ACTIVE:
+                chain.send(chain.tx(deal.roles.admin, tranche.offering, "finalize"))
+        self.result.sale = sale.sale_state(chain, deal)
+
     # --------------------------------------------------------------- helpers
 
     def _fund_servicer(self, last: int) -> None:
@@ -214,20 +240,25 @@ class Simulation:
         if share <= 0:
             return
         chain, deal = self.chain, self.deal
-        owed = revenue.claimable(chain, deal, [i.address for i in self.population])
         held = set(agent.frozen_wallets(chain, deal))  # a frozen wallet's revenue is held
-        due = [
-            i for i, c in zip(self.population, owed, strict=True) if c > 0 and i.address not in held
-        ]
-        if not due:
-            return
-        rng = np.random.default_rng([self.options.seed, salt, 11])
-        count = round(len(due) * share)
-        chosen = [due[int(k)] for k in sorted(rng.choice(len(due), size=count, replace=False))]
-        if not chosen:
-            return
-        if by_servicer:
-            revenue.claim_for(chain, deal, [c.address for c in chosen])
-        else:
-            chain.send_many([chain.tx(c.account, deal.token, "claim") for c in chosen])
-        self.result.claims += len(chosen)
+        for k, token in enumerate(revenue.tokens(deal)):
+            owed = revenue.claimable(chain, deal, [i.address for i in self.population], token)
+            due = [
+                i
+                for i, c in zip(self.population, owed, strict=True)
+                if c > 0 and not (token is deal.token and i.address in held)
+            ]
+            if not due:
+                continue
+            rng = np.random.default_rng(
+                [self.options.seed, salt, 11, k] if k else [self.options.seed, salt, 11]
+            )
+            count = round(len(due) * share)
+            chosen = [due[int(j)] for j in sorted(rng.choice(len(due), size=count, replace=False))]
+            if not chosen:
+                continue
+            if by_servicer:
+                revenue.claim_for(chain, deal, [c.address for c in chosen], token)
+            else:
+                chain.send_many([chain.tx(c.account, token, "claim") for c in chosen])
+            self.result.claims += len(chosen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from tokenizer.chain import Chain
+from tokenizer.chain import Chain, Contract
 from tokenizer.deploy import Deal
 from tokenizer.simulation.population import Investor
 
@@ -18,8 +18,10 @@ def buy(
     population: Sequence[Investor],
     payments: Sequence[int],
     progress: Callable[[int], None] | None = None,
+    offering: Contract | None = None,
 ) -> dict[str, int]:
-    """Fund each buyer with stablecoin, approve the offering, and buy, in batches.
+    """Fund each buyer with stablecoin, approve the offering (the deal's, or a tranche's
+    ``offering``), and buy, in batches.
 
     Returns ``{address: payment}`` for the investors who bought.
     """
@@ -38,13 +40,16 @@ def buy(
             for s in range(0, len(buyers), MINT_CHUNK)
         ]
     )
-    offering = deal.offering.address
+    seller = offering or deal.offering
     chain.send_many(
-        [chain.tx(inv.account, deal.stablecoin, "approve", offering, pay) for inv, pay in buyers]
+        [
+            chain.tx(inv.account, deal.stablecoin, "approve", seller.address, pay)
+            for inv, pay in buyers
+        ]
     )
     if progress:
         progress(len(buyers) // 2)
-    chain.send_many([chain.tx(inv.account, deal.offering, "buy", pay) for inv, pay in buyers])
+    chain.send_many([chain.tx(inv.account, seller, "buy", pay) for inv, pay in buyers])
     if progress:
         progress(len(buyers) - len(buyers) // 2)
     return {inv.address: pay for inv, pay in buyers}
