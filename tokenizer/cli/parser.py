@@ -12,6 +12,7 @@ from tokenizer.cli.bench import add_bench
 from tokenizer.cli.chain import add_node
 from tokenizer.cli.contracts import add_compile
 from tokenizer.cli.deals import add_check_transfer, add_demo, add_deploy, add_simulate, add_validate
+from tokenizer.cli.risk import add_compare, add_invest, add_risk
 from tokenizer.cli.roles import add_roles
 
 # In the order `rwa --help` lists them.
@@ -21,6 +22,9 @@ COMMANDS = (
     add_validate,
     add_deploy,
     add_simulate,
+    add_risk,
+    add_compare,
+    add_invest,
     add_check_transfer,
     add_roles,
     add_bench,

@@ -504,14 +504,15 @@ def run_paths(terms: Terms, collections: npt.ArrayLike) -> PathsResult:
             fee_owed[f] = due - paid
             out.fee_paid[:, t - 1, f] = paid
         drawn = [zeros(m) for _ in range(ng)]
+        from_reserve = zeros(m)
 
         def enhance(i: int, unpaid: Array, drawn: list[Array]) -> Array:
-            nonlocal reserve
+            nonlocal reserve, from_reserve
             got = zeros(m)
             if i == 0:
                 got = np.minimum(reserve, unpaid)
                 reserve = reserve - got
-                out.reserve_drawn[:, t - 1] += got
+                from_reserve = from_reserve + got
             for g in range(ng):
                 if terms.guarantor_covers[g] != i:
                     continue
@@ -550,6 +551,7 @@ def run_paths(terms: Terms, collections: npt.ArrayLike) -> PathsResult:
                 release = np.where(trap, 0, np.maximum(reserve - rtarget, 0)).astype(dt)
                 reserve = reserve + fill - release
                 fr = fr + release
+        out.reserve_drawn[:, t - 1] = from_reserve
         for g in range(ng):
             out.guarantor_drawn[:, t - 1, g] = drawn[g]
             paid = take(g_owed[g])
