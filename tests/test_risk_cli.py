@@ -60,7 +60,7 @@ def test_risk_json_is_the_same_for_the_same_seed(capsys: pytest.CaptureFixture[s
 def test_bad_input_is_one_line_naming_the_option(
     capsys: pytest.CaptureFixture[str], argv: list[object], message: str
 ) -> None:
-    code, out, err = rwa(capsys, *map(str, argv))
+    code, _, err = rwa(capsys, *map(str, argv))
     assert code != 0
     assert message in err
     assert err.count("\n") == 1 and err.startswith("error: ")
