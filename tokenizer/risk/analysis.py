@@ -7,20 +7,34 @@ table's base row is those paths too, so the rows compare like with like).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from typing import Any
 
+import numpy as np
+
+from tokenizer.finance.waterfall import PathsResult
+from tokenizer.revenue import simulate_gross
 from tokenizer.risk.breakeven import Breakeven, breakevens
 from tokenizer.risk.enhancement import EnhancementPaths, EnhancementRisk, summarise_enhancement
-from tokenizer.risk.runs import chunks, classes_of
-from tokenizer.risk.stresses import Scenario, scenarios
+from tokenizer.risk.runs import (
+    CHUNK,
+    Chunk,
+    chunk_seed,
+    chunks,
+    classes_of,
+    collections_of,
+    pay,
+    terms_for,
+)
+from tokenizer.risk.stresses import scenarios
 from tokenizer.risk.timing import Timing, timing_of
 from tokenizer.risk.tranches import ClassPaths, ClassRisk, summarise
 from tokenizer.spec import DealSpec
 
 __all__ = ["RiskReport", "StressRow", "run_classes", "run_risk"]
 
-STRESS_PATHS = 2_000
+STRESS_PATHS = 1_000
 
 
 @dataclass(frozen=True)
@@ -88,10 +102,16 @@ def run_classes(
     spec: DealSpec, paths: int, seed: int, timing: Timing, haircut: float = 0.0
 ) -> tuple[tuple[ClassRisk, ...], EnhancementRisk | None]:
     """Each class's analytics (and the enhancement's) over ``paths`` paths."""
+    return _analyse(spec, chunks(spec, paths, seed, haircut), timing)
+
+
+def _analyse(
+    spec: DealSpec, runs: Iterable[Chunk], timing: Timing
+) -> tuple[tuple[ClassRisk, ...], EnhancementRisk | None]:
     years = timing.payout_years()
     gathered = [ClassPaths(c) for c in classes_of(spec)]
     enh = EnhancementPaths(spec.structure) if spec.structure is not None else None
-    for chunk in chunks(spec, paths, seed, haircut):
+    for chunk in runs:
         for g in gathered:
             g.add(chunk, years)
         if enh is not None:
@@ -101,9 +121,46 @@ def run_classes(
     )
 
 
-def _stress(s: Scenario, paths: int, seed: int, timing: Timing) -> StressRow:
-    classes, _ = run_classes(s.spec, paths, seed, timing, s.haircut)
-    return StressRow(s.name, s.label, classes)
+def _stresses(spec: DealSpec, paths: int, seed: int, timing: Timing) -> tuple[StressRow, ...]:
+    """Every scenario on the first ``paths`` paths (at most one chunk).
+
+    Scenarios that share the deal's structure go down the waterfall together, stacked as rows
+    of one run (the waterfall's cost is per period, nearly whatever the rows); haircuts reuse
+    the base's gross revenue.
+    """
+    todo = scenarios(spec)
+    base_gross = simulate_gross(spec.revenue, spec.periods, paths, chunk_seed(seed, 0))
+    cols = []
+    for s in todo:
+        gross = (
+            base_gross
+            if s.spec.revenue is spec.revenue
+            else simulate_gross(s.spec.revenue, spec.periods, paths, chunk_seed(seed, 0))
+        )
+        cols.append((gross, collections_of(s.spec, gross, s.haircut)))
+    done: dict[int, Chunk] = {}
+    groups: dict[int, list[int]] = {}
+    for i, s in enumerate(todo):
+        groups.setdefault(id(s.spec.structure), []).append(i)
+    for members in groups.values():
+        stacked = np.concatenate([cols[i][1] for i in members])
+        paid, result = pay(terms_for(todo[members[0]].spec), stacked)
+        for j, i in enumerate(members):
+            rows = slice(j * paths, (j + 1) * paths)
+            done[i] = Chunk(
+                collections=cols[i][1],
+                paid=paid[rows],
+                waterfall=None if result is None else _rows(result, rows),
+                gross=cols[i][0],
+            )
+    return tuple(
+        StressRow(s.name, s.label, _analyse(s.spec, [done[i]], timing)[0])
+        for i, s in enumerate(todo)
+    )
+
+
+def _rows(result: PathsResult, rows: slice) -> PathsResult:
+    return PathsResult(**{f.name: getattr(result, f.name)[rows] for f in fields(result)})
 
 
 def run_risk(
@@ -120,8 +177,8 @@ def run_risk(
         raise ValueError(f"paths must be a positive whole number, got {paths!r}")
     timing = timing_of(spec, paid_day)
     classes, enhancement = run_classes(spec, paths, seed, timing)
-    n_stress = min(paths, stress_paths)
-    rows = tuple(_stress(s, n_stress, seed, timing) for s in scenarios(spec)) if stresses else ()
+    n_stress = min(paths, stress_paths, CHUNK)
+    rows = _stresses(spec, n_stress, seed, timing) if stresses else ()
     return RiskReport(
         deal=spec.id,
         name=spec.name,

@@ -6,11 +6,12 @@ period's revenue is cut by the same share ``h``; the holders' slice is floored o
 and goes down the exact waterfall. The breakeven of a class is the smallest ``h`` at which its
 cash back falls below what it paid in.
 
-Found by bisection on ``h`` in [0, 1], all classes at once (one waterfall row per class, each at
-its own midpoint), until the bracket is narrower than ``tolerance``: the loss is a step function
-of ``h`` (amounts are whole units), so the answer is a bracket ``[low, high]`` with no loss at
-``low`` and a loss at ``high``. A class already losing on the expected path has breakeven 0; a
-class still whole with no revenue at all (its guarantors pay it) has none.
+Found by bisection on ``h`` in [0, 1], for every class (each at its own midpoint), until the
+bracket is narrower than ``tolerance``: the loss is a step function of ``h`` (amounts are whole
+units), so the answer is a bracket ``[low, high]`` with no loss at ``low`` and a loss at
+``high``. A class already losing on the expected path has breakeven 0; a class still whole with
+no revenue at all (its guarantors pay it) has none. One path at a time goes down the scalar
+mirror (:func:`~tokenizer.finance.waterfall.run`), which is quicker than NumPy for one row.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from tokenizer.finance.waterfall import Terms, run
 from tokenizer.revenue import expected_streams
-from tokenizer.risk.runs import DealClass, classes_of, collections_of, pay, terms_for
+from tokenizer.risk.runs import DealClass, classes_of, collections_of, terms_for
 from tokenizer.spec import DealSpec
 
 __all__ = ["Breakeven", "breakevens"]
@@ -62,13 +64,22 @@ def _mean_gross(spec: DealSpec) -> np.ndarray[Any, np.dtype[np.float64]]:
     return gross
 
 
+def _received(terms: Terms | None, collections: list[int]) -> list[int]:
+    """What each class receives over one path (the scalar mirror: one path is quicker so)."""
+    if terms is None:
+        return [sum(collections)]
+    periods = run(terms, collections).periods
+    return [sum(p.tranche_paid[i] for p in periods) for i in range(terms.rated + 1)]
+
+
 def _losses(spec: DealSpec, gross: np.ndarray[Any, Any], cuts: list[float]) -> list[list[bool]]:
     """For each haircut in ``cuts``: does each class lose money on the expected path?"""
-    classes = classes_of(spec)
-    rows = np.stack([collections_of(spec, gross, h) for h in cuts])
-    paid, _ = pay(terms_for(spec), rows)
-    received = paid.sum(axis=1)  # [row, class]
-    return [[int(received[r, c.index]) < c.invested for c in classes] for r in range(len(cuts))]
+    classes, terms = classes_of(spec), terms_for(spec)
+    out = []
+    for h in cuts:
+        received = _received(terms, collections_of(spec, gross, h).tolist())
+        out.append([received[c.index] < c.invested for c in classes])
+    return out
 
 
 def breakevens(spec: DealSpec, tolerance: float = TOLERANCE) -> tuple[Breakeven, ...]:

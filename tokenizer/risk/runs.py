@@ -17,7 +17,7 @@ depend on how many are run.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Final
 
 import numpy as np
@@ -34,6 +34,7 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Paths per chunk: 10,000 paths x 240 periods of float64 is 19 MB per array.
 CHUNK: Final = 10_000
+WATERFALL_BLOCK: Final = 2_000  # rows per pass of the vectorised waterfall
 _CHUNK_TAG: Final = 0x5249534B  # "RISK"
 
 
@@ -103,8 +104,18 @@ def pay(terms: Terms | None, collections: IntArray) -> tuple[IntArray, PathsResu
     """What each class receives from ``collections``: through the waterfall, or as they are."""
     if terms is None:
         return collections[:, :, None], None
-    result = run_paths(terms, collections)
-    return _int64(result.tranche_paid), result
+    if collections.shape[0] <= WATERFALL_BLOCK:
+        result = run_paths(terms, collections)
+        return _int64(result.tranche_paid), result
+    # In blocks of rows whose arrays stay in the cache: quicker than one pass over them all.
+    parts = [
+        run_paths(terms, collections[i : i + WATERFALL_BLOCK])
+        for i in range(0, collections.shape[0], WATERFALL_BLOCK)
+    ]
+    joined = PathsResult(
+        **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(PathsResult)}
+    )
+    return _int64(joined.tranche_paid), joined
 
 
 def _int64(values: npt.NDArray[Any]) -> IntArray:
