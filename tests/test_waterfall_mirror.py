@@ -210,6 +210,8 @@ def test_the_vectorised_mirror_equals_the_scalar_one_to_the_unit(
             assert int(many.reserve[m, t]) == p.reserve
             assert many.outstanding[m, t].tolist() == p.outstanding
             assert tuple(many.triggers_on[m, t].tolist()) == p.triggers_on
+            assert int(many.debt_service[m, t]) == p.debt_service
+            assert int(many.reserve_drawn[m, t]) == p.reserve_drawn
 
 
 def test_the_vectorised_mirror_uses_python_integers_when_int64_could_overflow() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from tokenizer.bench import goals
 from tokenizer.bench.gas import bench_holders, bench_push, gas_summary
 from tokenizer.bench.kinds import bench_kinds
+from tokenizer.bench.risk import bench_risk
 from tokenizer.bench.sizes import FULL, QUICK, Sizes
 from tokenizer.bench.table import table
 from tokenizer.bench.throughput import bench_throughput
@@ -79,6 +80,10 @@ def collect(sizes: Sizes, say: Callable[[str], None]) -> dict[str, Any]:
         "monte carlo",
         lambda: bench_montecarlo(sizes.mc_paths, sizes.mc_periods, sizes.mc_reference_paths),
     )
+    risk = timed(
+        "rwa risk",
+        lambda: bench_risk(sizes.mc_paths, sizes.risk_big_paths),
+    )
     per_kind = timed(
         "monte carlo per kind",
         lambda: bench_kinds(sizes.mc_paths, sizes.mc_reference_paths),
@@ -105,7 +110,8 @@ def collect(sizes: Sizes, say: Callable[[str], None]) -> dict[str, Any]:
         "simulation": sim,
         "montecarlo": mc,
         "montecarlo_by_kind": per_kind,
-        "goals": goals.evaluate(sizes, gas, tp, sim, mc, comp),
+        "risk": risk,
+        "goals": goals.evaluate(sizes, gas, tp, sim, mc, comp, risk),
         "section_seconds": timings,
         "distribute_lo_hi": [distribute[str(smallest)], distribute[str(max(sizes.holders))]],
     }

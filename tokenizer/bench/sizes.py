@@ -17,6 +17,7 @@ class Sizes:
     mc_periods: int
     mc_reference_paths: int
     throughput_txs: int
+    risk_big_paths: int = 0  # rwa risk of the three-tranche deal at this many paths (0: skip)
 
     @property
     def simulation_key(self) -> str:
@@ -38,6 +39,7 @@ FULL = Sizes(
     mc_periods=240,
     mc_reference_paths=20,
     throughput_txs=1_000,
+    risk_big_paths=100_000,
 )
 QUICK = Sizes(
     holders=(10, 100, 1_000),

@@ -196,6 +196,37 @@ def _kind_rows(by_kind: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _risk_rows(risk: dict[str, Any] | None, goals: dict[str, Any]) -> list[Row]:
+    """``rwa risk`` end to end: paths, waterfall, analytics, breakevens, stresses."""
+    if not risk:
+        return []
+    size = f"{risk['paths']:,} paths x {risk['months']} months"
+    rows: list[Row] = [
+        (
+            f"rwa risk, single class, {size}",
+            f"{risk['single_class_seconds']:.2f} s",
+            "",
+            risk["seed"],
+        ),
+        (
+            f"rwa risk, three tranches, {size}",
+            f"{risk['three_tranche_seconds']:.2f} s",
+            _goal(goals, "risk_three_tranche"),
+            "exact waterfall, breakevens, stresses",
+        ),
+    ]
+    if "three_tranche_big_seconds" in risk:
+        rows.append(
+            (
+                f"rwa risk, three tranches, {risk['big_paths']:,} paths",
+                f"{risk['three_tranche_big_seconds']:.2f} s",
+                _goal(goals, "risk_three_tranche_big"),
+                f"peak {risk['three_tranche_big_peak_bytes'] / 2**20:,.0f} MiB traced",
+            )
+        )
+    return rows
+
+
 def table(doc: dict[str, Any]) -> str:
     gas, goals = doc["gas"], doc["goals"]
     rows = [
@@ -205,6 +236,7 @@ def table(doc: dict[str, Any]) -> str:
         *_push_rows(gas),
         *_speed_rows(doc),
         *_kind_rows(doc.get("montecarlo_by_kind", {})),
+        *_risk_rows(doc.get("risk"), goals),
     ]
     lines = _layout(rows)
     met = sum(1 for g in goals.values() if g["met"])

@@ -22,6 +22,7 @@ from tokenizer.cli.operate import (
     add_position,
     add_recover,
 )
+from tokenizer.cli.risk import add_compare, add_invest, add_risk
 from tokenizer.cli.roles import add_roles
 
 # In the order `rwa --help` lists them.
@@ -31,6 +32,9 @@ COMMANDS = (
     add_validate,
     add_deploy,
     add_simulate,
+    add_risk,
+    add_compare,
+    add_invest,
     add_check_transfer,
     add_distribute,
     add_claim_for,

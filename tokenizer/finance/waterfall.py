@@ -399,6 +399,8 @@ class PathsResult:
     reserve: Array  # [path, period], balance after the period
     outstanding: Array  # [path, period, rated tranche], after the period
     triggers_on: Array  # [path, period, trigger], bool
+    debt_service: Array  # [path, period]: the senior's interest and principal due (DSCR's base)
+    reserve_drawn: Array  # [path, period]: what the reserve paid towards the senior's shortfall
 
 
 def _dtype(terms: Terms, collections: Array) -> type[Any]:
@@ -447,6 +449,8 @@ def run_paths(terms: Terms, collections: npt.ArrayLike) -> PathsResult:
         reserve=zeros(m, n),
         outstanding=zeros(m, n, k),
         triggers_on=np.zeros((m, n, nt), dtype=bool),
+        debt_service=zeros(m, n),
+        reserve_drawn=zeros(m, n),
     )
     outstanding = [zeros(m) + t.principal for t in terms.tranches]
     owed = [zeros(m) for _ in range(k)]
@@ -463,6 +467,7 @@ def run_paths(terms: Terms, collections: npt.ArrayLike) -> PathsResult:
         int_due0 = outstanding[0] * s0.coupon_bps // (BPS * ppy) + owed[0]
         target0 = s0.principal - terms.scheduled_repaid(0, t)
         ds = int_due0 + np.maximum(outstanding[0] - target0, 0)
+        out.debt_service[:, t - 1] = ds
         trap = np.zeros(m, dtype=bool)
         accelerate = np.zeros(m, dtype=bool)
         for j in range(nt):
@@ -499,13 +504,15 @@ def run_paths(terms: Terms, collections: npt.ArrayLike) -> PathsResult:
             fee_owed[f] = due - paid
             out.fee_paid[:, t - 1, f] = paid
         drawn = [zeros(m) for _ in range(ng)]
+        from_reserve = zeros(m)
 
         def enhance(i: int, unpaid: Array, drawn: list[Array]) -> Array:
-            nonlocal reserve
+            nonlocal reserve, from_reserve
             got = zeros(m)
             if i == 0:
                 got = np.minimum(reserve, unpaid)
                 reserve = reserve - got
+                from_reserve = from_reserve + got
             for g in range(ng):
                 if terms.guarantor_covers[g] != i:
                     continue
@@ -544,6 +551,7 @@ def run_paths(terms: Terms, collections: npt.ArrayLike) -> PathsResult:
                 release = np.where(trap, 0, np.maximum(reserve - rtarget, 0)).astype(dt)
                 reserve = reserve + fill - release
                 fr = fr + release
+        out.reserve_drawn[:, t - 1] = from_reserve
         for g in range(ng):
             out.guarantor_drawn[:, t - 1, g] = drawn[g]
             paid = take(g_owed[g])

@@ -99,16 +99,45 @@ def reconciled(report: RunReport) -> str:
 
 
 def returned(returns: Returns) -> str:
+    """Cash paid out per year, labelled as what it is: capital coming back plus any profit."""
+    back = sum(returns.yield_per_year)  # cash paid out so far, per unit of the price
+    over = "over the term" if returns.irr is not None else "so far"
     return (
-        "Returns per token bought at the sale price: IRR "
-        + (fmt_pct(returns.irr) if returns.irr is not None else "n/a (the term is not over)")
-        + f", average cash yield {fmt_pct(returns.average_yield)} a year, payback "
+        "Returns per token bought at the sale price: cash paid out averaged "
+        + fmt_pct(returns.average_yield)
+        + " of the price a year, your own capital coming back included (not a yield: the token "
+        f"is worth nothing at maturity); {over} {back:.2f}x the price came back, "
+        + ("a profit of " if back >= 1 else "a loss of ")
+        + f"{fmt_pct(abs(back - 1))} of the price; payback "
         + (
             f"after {returns.payback_years} years."
             if returns.payback_years
             else "not within the term."
         )
     )
+
+
+def risk_band(report: RunReport, spec: DealSpec) -> str:
+    """The IRR of this one simulated path, from its dates, next to the band over many paths."""
+    from tokenizer.risk.band import BAND_PATHS, band, path_irr, simulation_timing
+
+    timing = simulation_timing(spec)
+    irr = path_irr(spec, spec.offering.price, report.revenue.per_period, report.sale.tokens_sold)
+    classes = band(spec)
+    lines = []
+    if irr is not None:
+        lines.append(
+            f"IRR on this one simulated path {fmt_pct(irr)}, from the dates the money moved "
+            f"(paid when the sale opened, first payout {timing.first_payout_days:.0f} days later)."
+        )
+    for c in classes:
+        who = "" if len(classes) == 1 else f" ({c.name})"
+        lines.append(
+            f"Across {BAND_PATHS:,} paths of the revenue model{who}: median IRR "
+            f"{fmt_pct(c.irr[1])}, 90 % of paths between {fmt_pct(c.irr[0])} and "
+            f"{fmt_pct(c.irr[2])}; chance of losing money {fmt_pct(c.p_loss, 1)}."
+        )
+    return "\n".join(lines)
 
 
 def example_tokens(spec: DealSpec) -> int:
@@ -128,10 +157,19 @@ def example_holder(report: RunReport, spec: DealSpec, tokens: int | None = None)
     earned = paid * tokens * spec.token.unit // supply
     last = report.revenue.periods_distributed
     held = "to maturity" if last == spec.periods else f"for {last} periods"
+    cost = tokens * spec.offering.price
+    outcome = (
+        f"{fmt_units(cost, dec, sym)} of it their own money coming back and "
+        f"{fmt_units(earned - cost, dec, sym)} profit"
+        if earned >= cost
+        else f"{fmt_units(cost - earned, dec, sym)} less than they paid"
+        + ("" if last == spec.periods else " so far")
+    )
     return (
-        f"An investor who bought {tokens:,} tokens for "
-        f"{fmt_units(tokens * spec.offering.price, dec, sym)} and held them {held} earned "
-        f"{fmt_units(earned, dec, sym)}; the tokens are worth nothing after maturity."
+        risk_band(report, spec)
+        + f"\nAn investor who bought {tokens:,} tokens for {fmt_units(cost, dec, sym)} and held "
+        f"them {held} got back {fmt_units(earned, dec, sym)}: {outcome}; the tokens are worth "
+        "nothing after maturity."
     )
 
 

@@ -27,6 +27,33 @@ def _refused(by_rule: dict[str, int]) -> str:
     return f"{sum(by_rule.values())} ({detail})"
 
 
+def _return_rows(report: RunReport, spec: DealSpec) -> list[str]:
+    """The returns, honestly: this path's dated IRR next to the band, cash back apart from
+    profit (the average cash paid out includes the investor's own capital coming back)."""
+    from tokenizer.risk.band import BAND_PATHS, band, path_irr
+
+    ret = report.returns
+    irr = path_irr(spec, spec.offering.price, report.revenue.per_period, report.sale.tokens_sold)
+    rows = [
+        f"| IRR per token on this simulated path, from the dates the money moved | {fmt_pct(irr)} |"
+    ]
+    for c in band(spec):
+        who = "" if spec.structure is None else f" ({c.name})"
+        rows += [
+            f"| IRR over {BAND_PATHS:,} paths of the revenue model{who}: P5 / median / P95 | "
+            f"{fmt_pct(c.irr[0])} / {fmt_pct(c.irr[1])} / {fmt_pct(c.irr[2])} |",
+            f"| chance of losing money over {BAND_PATHS:,} paths{who} | {fmt_pct(c.p_loss, 1)} |",
+        ]
+    back = sum(ret.yield_per_year)
+    rows += [
+        "| cash paid out per year, average (your own capital coming back included: not a yield) "
+        f"| {fmt_pct(ret.average_yield)} |",
+        f"| cash back on this path, per unit of the price (capital and profit) | {back:.2f}x |",
+        f"| profit on this path, per unit of the price | {back - 1:+.2%} |",
+    ]
+    return rows
+
+
 def write_markdown(report: RunReport, spec: DealSpec, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     sym, dec = spec.settlement.symbol, spec.settlement.decimals
@@ -65,8 +92,7 @@ def write_markdown(report: RunReport, spec: DealSpec, folder: Path) -> Path:
         "|---|---|",
         f"| periods distributed | {revenue.periods_distributed} of {revenue.periods} |",
         f"| paid to holders | {fmt_units(revenue.paid_to_holders, dec, sym)} |",
-        f"| IRR per token (bought at the sale price) | {fmt_pct(ret.irr)} |",
-        f"| average cash yield per year | {fmt_pct(ret.average_yield)} |",
+        *_return_rows(report, spec),
         f"| payback | {ret.payback_years or 'not within the term'} years |",
         f"| secondary trades settled (delivery versus payment) | {activity.trades} |",
         f"| secondary trades refused by compliance | {_refused(activity.trades_refused)} |",
