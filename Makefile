@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# Defined before the rules that name them: make expands a rule's prerequisites as it reads it.
+BROWNIE_VENV := .venv-brownie
+BROWNIE_STAMP := $(BROWNIE_VENV)/.installed
+ANVIL_DIR = $(firstword $(wildcard $(CURDIR)/node_modules/@foundry-rs/anvil-*/bin))
 
 .PHONY: install demo test lint typecheck unit slither bench clean brownie
 
@@ -35,9 +39,6 @@ unit: install $(BROWNIE_STAMP)
 # Brownie in its own environment (eth-brownie pins web3 7.16): the project installed into it,
 # Brownie's solc (~/.solcx/solc-v0.8.30) linked to the solc-js stand-in, and `anvil` (which
 # Brownie starts for its development network) on PATH; then `brownie compile`.
-BROWNIE_VENV := .venv-brownie
-BROWNIE_STAMP := $(BROWNIE_VENV)/.installed
-ANVIL_DIR := $(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin
 
 $(BROWNIE_STAMP): pyproject.toml
 	@test -x $(BROWNIE_VENV)/bin/python || $(PYTHON) -m venv $(BROWNIE_VENV)
