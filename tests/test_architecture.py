@@ -145,3 +145,16 @@ def test_an_unwritable_report_folder_is_refused_in_one_line(tmp_path: Path) -> N
 def test_the_role_constants_are_the_hashes_of_their_names() -> None:
     assert keccak(text="AGENT_ROLE") == AGENT_ROLE
     assert keccak(text="SERVICER_ROLE") == SERVICER_ROLE
+
+
+def test_the_readme_architecture_names_every_folder_of_the_package() -> None:
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("## Architecture")
+    block = readme[readme.index("```\ntokenizer/", start) : readme.index("\n```\n", start + 20)]
+    listed = set(re.findall(r"^  ([a-z_]+)/", block, flags=re.M))
+    folders = {
+        p.name
+        for p in (ROOT / "tokenizer").iterdir()
+        if p.is_dir() and (p / "__init__.py").is_file()
+    }
+    assert listed == folders
