@@ -417,6 +417,8 @@ def test_demo_runs_on_its_own_embedded_anvil_and_reports_to_the_deals_out_folder
     assert report["reconciliation"]["mismatches"] == 0
     assert (tmp_path / "out" / "xiaoping_island" / "report.json").is_file()
     assert (tmp_path / "out" / "xiaoping_island" / "report.md").is_file()
+    page = (tmp_path / "out" / "xiaoping_island" / "report.html").read_text()
+    assert "Risk band" in page and "Reconciliation at block" in page
 
 
 # --------------------------------------------------------------------------- check-transfer

@@ -52,6 +52,7 @@ def add_risk(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("spec", type=Path, help="deal spec (YAML)")
     _common(p)
+    p.add_argument("--out", type=Path, help="folder for report.html (default out/<deal>/risk/)")
     p.set_defaults(handler=cmd_risk)
 
 
@@ -77,16 +78,23 @@ def add_invest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def cmd_risk(args: argparse.Namespace) -> int:
+    from tokenizer.reports.html import risk_view, write_html
     from tokenizer.risk.analysis import run_risk
     from tokenizer.risk.text import risk_lines
     from tokenizer.spec import load_spec
+    from tokenizer.workspace import Workspace
 
     spec = load_spec(args.spec)
+    ws = Workspace.current()
+    folder: Path = args.out or ws.out / spec.id / "risk"
+    Workspace.ensure_writable(folder, "--out" if args.out else "the risk report folder")
     report = run_risk(spec, args.paths, args.seed, paid_day=_day(spec, args.purchase_day))
+    page = write_html(None, spec, folder, risk_view(report))
     if args.json:
         print_json(report.as_dict())
     else:
         print("\n".join(risk_lines(report)))
+        print(f"Report: {ws.relative(page)}.")
     return 0
 
 

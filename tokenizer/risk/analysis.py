@@ -17,6 +17,7 @@ from tokenizer.finance.waterfall import PathsResult
 from tokenizer.revenue import simulate_gross
 from tokenizer.risk.breakeven import Breakeven, breakevens
 from tokenizer.risk.enhancement import EnhancementPaths, EnhancementRisk, summarise_enhancement
+from tokenizer.risk.fan import FanPaths, PathCharts
 from tokenizer.risk.runs import (
     CHUNK,
     Chunk,
@@ -32,7 +33,7 @@ from tokenizer.risk.timing import Timing, timing_of
 from tokenizer.risk.tranches import ClassPaths, ClassRisk, summarise
 from tokenizer.spec import DealSpec
 
-__all__ = ["RiskReport", "StressRow", "run_classes", "run_risk"]
+__all__ = ["RiskReport", "StressRow", "fan_for", "run_classes", "run_risk"]
 
 STRESS_PATHS = 1_000
 
@@ -73,6 +74,7 @@ class RiskReport:
     breakevens: tuple[Breakeven, ...]
     stress_paths: int
     stresses: tuple[StressRow, ...]
+    charts: PathCharts | None = None  # for report.html; not part of the JSON answer
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -99,14 +101,25 @@ class RiskReport:
 
 
 def run_classes(
-    spec: DealSpec, paths: int, seed: int, timing: Timing, haircut: float = 0.0
+    spec: DealSpec,
+    paths: int,
+    seed: int,
+    timing: Timing,
+    haircut: float = 0.0,
+    fan: FanPaths | None = None,
 ) -> tuple[tuple[ClassRisk, ...], EnhancementRisk | None]:
-    """Each class's analytics (and the enhancement's) over ``paths`` paths."""
-    return _analyse(spec, chunks(spec, paths, seed, haircut), timing)
+    """Each class's analytics (and the enhancement's) over ``paths`` paths; ``fan``, when given,
+    gathers what the report's charts draw from the same paths."""
+    return _analyse(spec, chunks(spec, paths, seed, haircut), timing, fan)
+
+
+def fan_for(spec: DealSpec) -> FanPaths:
+    """An empty gatherer of the charts' data for ``spec``'s classes."""
+    return FanPaths(classes_of(spec), spec.revenue.periods_per_year)
 
 
 def _analyse(
-    spec: DealSpec, runs: Iterable[Chunk], timing: Timing
+    spec: DealSpec, runs: Iterable[Chunk], timing: Timing, fan: FanPaths | None = None
 ) -> tuple[tuple[ClassRisk, ...], EnhancementRisk | None]:
     years = timing.payout_years()
     gathered = [ClassPaths(c) for c in classes_of(spec)]
@@ -116,6 +129,8 @@ def _analyse(
             g.add(chunk, years)
         if enh is not None:
             enh.add(chunk)
+        if fan is not None:
+            fan.add(chunk)
     return tuple(summarise(g) for g in gathered), (
         None if enh is None else summarise_enhancement(enh)
     )
@@ -176,7 +191,8 @@ def run_risk(
     if isinstance(paths, bool) or not isinstance(paths, int) or paths < 1:
         raise ValueError(f"paths must be a positive whole number, got {paths!r}")
     timing = timing_of(spec, paid_day)
-    classes, enhancement = run_classes(spec, paths, seed, timing)
+    fan = fan_for(spec)
+    classes, enhancement = run_classes(spec, paths, seed, timing, fan=fan)
     n_stress = min(paths, stress_paths, CHUNK)
     rows = _stresses(spec, n_stress, seed, timing) if stresses else ()
     return RiskReport(
@@ -192,4 +208,5 @@ def run_risk(
         breakevens=breakevens(spec),
         stress_paths=n_stress if stresses else 0,
         stresses=rows,
+        charts=fan.summarise(),
     )

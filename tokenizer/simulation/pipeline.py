@@ -24,6 +24,7 @@ from tokenizer.reconcile import reconcile
 from tokenizer.reconcile.waterfall import deposited, mirror_of
 from tokenizer.reports import story
 from tokenizer.reports import waterfall as waterfall_report
+from tokenizer.reports.html import band_view, write_html
 from tokenizer.reports.model import (
     Activity,
     ChainInfo,
@@ -171,11 +172,12 @@ def run_deal(
             tell(example)
     json_path = write_json(report, folder)
     md_path = write_markdown(report, spec, folder)
+    html_path = write_html(report, spec, folder, band_view(spec))
     laps.lap("report")
     laps.total()
     write_json(report, folder)
     ws = Workspace.current()
-    tell(f"Reports: {ws.relative(json_path)} and {ws.relative(md_path)}.")
+    tell(f"Reports: {ws.relative(json_path)}, {ws.relative(md_path)} and {ws.relative(html_path)}.")
     return report
 
 
