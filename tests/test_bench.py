@@ -134,3 +134,11 @@ def test_simulation_reconciles(result: dict[str, Any]) -> None:
     assert sim["mismatches"] == 0
     assert sim["buyers"] > 0
     assert sim["periods_distributed"] == result["sizes"]["sim_periods"]
+
+
+def test_a_waterfall_period_is_measured_on_the_tranched_seed(result: dict[str, Any]) -> None:
+    w = result["waterfall"]
+    assert w["seed"] == "xiaoping_island_tranched.yaml" and w["tranches"] == 2
+    assert 0 < w["steady"] <= w["max"] and w["first"] <= w["max"]
+    assert result["goals"]["waterfall_period_gas"]["value"] == w["steady"]
+    assert result["goals"]["waterfall_period_gas"]["met"] == (w["steady"] <= w["goal_gas"])

@@ -20,6 +20,7 @@ def evaluate(
     montecarlo: dict[str, Any],
     compile_times: dict[str, float],
     risk: dict[str, Any] | None = None,
+    waterfall: dict[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every goal against the run's figures, by name."""
     smallest, biggest = min(sizes.holders), max(sizes.holders)
@@ -50,7 +51,21 @@ def evaluate(
     }
     if risk is not None:
         out.update(_risk_goals(risk))
+    if waterfall is not None:
+        out.update(_waterfall_goals(waterfall))
     return out
+
+
+def _waterfall_goals(waterfall: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """One steady waterfall period within 60,000 gas per tranche plus 60,000."""
+    steady, limit = waterfall["steady"], waterfall["goal_gas"]
+    return {
+        "waterfall_period_gas": goal(
+            f"<= {limit:,} gas ({waterfall['tranches']} tranches: 60,000 each + 60,000)",
+            steady,
+            steady <= limit,
+        )
+    }
 
 
 def _risk_goals(risk: dict[str, Any]) -> dict[str, dict[str, Any]]:

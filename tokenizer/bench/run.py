@@ -22,6 +22,7 @@ from tokenizer.bench.sizes import FULL, QUICK, Sizes
 from tokenizer.bench.table import table
 from tokenizer.bench.throughput import bench_throughput
 from tokenizer.bench.timing import bench_compile, bench_montecarlo, bench_simulation
+from tokenizer.bench.waterfall import bench_waterfall
 from tokenizer.chain import find_anvil
 from tokenizer.compiler import compile_contracts
 from tokenizer.workspace import Workspace
@@ -88,6 +89,9 @@ def collect(sizes: Sizes, say: Callable[[str], None]) -> dict[str, Any]:
         "monte carlo per kind",
         lambda: bench_kinds(sizes.mc_paths, sizes.mc_reference_paths),
     )
+    waterfall = timed(
+        "waterfall period", lambda: bench_waterfall(artifacts, sizes.waterfall_investors)
+    )
 
     gas = gas_summary(per_holders, push)
     distribute = gas["distribute"]
@@ -111,7 +115,8 @@ def collect(sizes: Sizes, say: Callable[[str], None]) -> dict[str, Any]:
         "montecarlo": mc,
         "montecarlo_by_kind": per_kind,
         "risk": risk,
-        "goals": goals.evaluate(sizes, gas, tp, sim, mc, comp, risk),
+        "waterfall": waterfall,
+        "goals": goals.evaluate(sizes, gas, tp, sim, mc, comp, risk, waterfall),
         "section_seconds": timings,
         "distribute_lo_hi": [distribute[str(smallest)], distribute[str(max(sizes.holders))]],
     }

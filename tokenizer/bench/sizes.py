@@ -18,6 +18,7 @@ class Sizes:
     mc_reference_paths: int
     throughput_txs: int
     risk_big_paths: int = 0  # rwa risk of the three-tranche deal at this many paths (0: skip)
+    waterfall_investors: int = 60  # the tranched deal's simulated investors (about 45 buy)
 
     @property
     def simulation_key(self) -> str:

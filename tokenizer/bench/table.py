@@ -196,6 +196,20 @@ def _kind_rows(by_kind: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _waterfall_rows(waterfall: dict[str, Any] | None, goals: dict[str, Any]) -> list[Row]:
+    """Gas of one waterfall period of the tranched seed."""
+    if not waterfall:
+        return []
+    return [
+        (
+            f"waterfall period gas, {waterfall['tranches']} tranches (steady)",
+            f"{waterfall['steady']:,}",
+            _goal(goals, "waterfall_period_gas"),
+            f"first {waterfall['first']:,}, most {waterfall['max']:,} ({waterfall['seed']})",
+        )
+    ]
+
+
 def _risk_rows(risk: dict[str, Any] | None, goals: dict[str, Any]) -> list[Row]:
     """``rwa risk`` end to end: paths, waterfall, analytics, breakevens, stresses."""
     if not risk:
@@ -237,6 +251,7 @@ def table(doc: dict[str, Any]) -> str:
         *_speed_rows(doc),
         *_kind_rows(doc.get("montecarlo_by_kind", {})),
         *_risk_rows(doc.get("risk"), goals),
+        *_waterfall_rows(doc.get("waterfall"), goals),
     ]
     lines = _layout(rows)
     met = sum(1 for g in goals.values() if g["met"])
