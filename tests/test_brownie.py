@@ -37,8 +37,8 @@ def brownie(*argv: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedP
 
 def brownie_project(folder: Path) -> Path:
     """The project's Brownie side (contracts, scripts, config, the Node modules) in a folder
-    whose path has no dot: Brownie cannot `brownie run` from one that has (a clone in
-    `/tmp/ci.x/` would fail), and its build output stays out of the checkout."""
+    whose path has no dot: Brownie cannot `brownie run` from one that has (a checkout in a
+    folder named with a dot would fail), and its build output stays out of the checkout."""
     project = folder / "brownie_project"
     project.mkdir()
     for name in ("contracts", "scripts"):
