@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from tokenizer.cli.chain import open_chain_for
 from tokenizer.cli.options import chain_options, simulation_options
-from tokenizer.cli.output import print_json, progress
+from tokenizer.cli.output import address, confirm, print_json, progress
 from tokenizer.errors import TokenizerError
 from tokenizer.units import ZERO_ADDRESS
 
@@ -182,18 +182,10 @@ def _rehearsed(chain: Chain, spec: DealSpec, args: argparse.Namespace) -> bool:
             f"may cost {plan.most_cost / 10**18:.6f} on {plan.network}: fund it first; nothing "
             "was sent"
         )
-    if args.yes:
-        return True
-    if not sys.stdin.isatty():
-        raise TokenizerError(
-            f"deploying to {plan.network} sends {len(plan.steps)} transactions: pass --yes to "
-            "send them (or --dry-run to only look); nothing was sent"
-        )
-    answer = input(f"Send these {len(plan.steps)} transactions to {plan.network}? [y/N] ")
-    if answer.strip().lower() not in ("y", "yes"):
-        print("Nothing was sent.")
-        return False
-    return True
+    return args.yes or confirm(
+        f"deploying to {plan.network} sends {len(plan.steps)} transactions",
+        f"Send these {len(plan.steps)} transactions to {plan.network}?",
+    )
 
 
 def _report_folder(args: argparse.Namespace, spec: DealSpec) -> Path:
@@ -245,21 +237,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_simulate(args)
 
 
-def _address(text: str, name: str) -> str:
-    from eth_utils.address import is_address, to_checksum_address
-
-    if not is_address(text):
-        raise TokenizerError(f"{name}: not an address: {text!r} (0x and 40 hex digits)")
-    return str(to_checksum_address(text))
-
-
 def cmd_check_transfer(args: argparse.Namespace) -> int:
     from tokenizer.compliance.check import check_transfer
     from tokenizer.deploy import recorded_deal
     from tokenizer.spec import load_spec, parse_amount
 
     spec = load_spec(args.spec)
-    sender, receiver = _address(args.sender, "FROM"), _address(args.receiver, "TO")
+    sender, receiver = address(args.sender, "FROM"), address(args.receiver, "TO")
     try:
         amount = parse_amount(args.amount, spec.token.decimals, "the token")
     except ValueError as exc:

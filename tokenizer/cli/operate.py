@@ -5,13 +5,12 @@ needs ``--yes``), and the read-only ``holders`` and ``position``, which need no 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tokenizer.cli.chain import open_chain_for
 from tokenizer.cli.options import chain_options, positive_int
-from tokenizer.cli.output import print_json
+from tokenizer.cli.output import address, confirm, print_json
 from tokenizer.errors import TokenizerError
 
 if TYPE_CHECKING:
@@ -88,14 +87,6 @@ def add_position(sub: Sub) -> None:
 # --------------------------------------------------------------------------- sending
 
 
-def _address(text: str, name: str) -> str:
-    from eth_utils.address import is_address, to_checksum_address
-
-    if not is_address(text):
-        raise TokenizerError(f"{name}: not an address: {text!r} (0x and 40 hex digits)")
-    return str(to_checksum_address(text))
-
-
 def _deal(chain: Chain, args: argparse.Namespace) -> tuple[DealSpec, Deal]:
     from tokenizer.deploy import recorded_deal
     from tokenizer.spec import load_spec
@@ -129,15 +120,15 @@ def _send(
     if args.dry_run:
         print("Dry run: nothing was sent.")
         return 0
-    if not chain.is_local and not args.yes:
-        if not sys.stdin.isatty():
-            raise TokenizerError(
-                f"{what} on {chain.network.name} sends {len(txs)} transaction(s): pass --yes "
-                "(or --dry-run to only look); nothing was sent"
-            )
-        if input(f"Send to {chain.network.name}? [y/N] ").strip().lower() not in ("y", "yes"):
-            print("Nothing was sent.")
-            return 1
+    if not (
+        chain.is_local
+        or args.yes
+        or confirm(
+            f"{what} on {chain.network.name} sends {len(txs)} transaction(s)",
+            f"Send to {chain.network.name}?",
+        )
+    ):
+        return 1
     for tx in txs:
         receipt = chain.send(tx)
         print(f"{tx.action}: tx {receipt.tx_hash} in block {receipt.block_number}")
@@ -178,7 +169,7 @@ def cmd_distribute(args: argparse.Namespace) -> int:
 def cmd_claim_for(args: argparse.Namespace) -> int:
     from tokenizer.operations import revenue
 
-    holders = [_address(h, "HOLDER") for h in args.holders]
+    holders = [address(h, "HOLDER") for h in args.holders]
     with open_chain_for(args) as chain:
         _, deal = _deal(chain, args)
         return _send(chain, args, revenue.claim_for_txs(chain, deal, holders), "claim for holders")
@@ -187,7 +178,7 @@ def cmd_claim_for(args: argparse.Namespace) -> int:
 def cmd_freeze(args: argparse.Namespace) -> int:
     from tokenizer.operations import agent
 
-    wallets = [_address(w, "WALLET") for w in args.wallets]
+    wallets = [address(w, "WALLET") for w in args.wallets]
     with open_chain_for(args) as chain:
         _, deal = _deal(chain, args)
         tx = agent.freeze_tx(deal, chain, wallets, not args.release)
@@ -197,7 +188,7 @@ def cmd_freeze(args: argparse.Namespace) -> int:
 def cmd_recover(args: argparse.Namespace) -> int:
     from tokenizer.operations import agent
 
-    lost, new = _address(args.lost, "LOST"), _address(args.new, "NEW")
+    lost, new = address(args.lost, "LOST"), address(args.new, "NEW")
     with open_chain_for(args) as chain:
         _, deal = _deal(chain, args)
         # The token's step can be estimated only once the registry has moved the identity.
@@ -232,10 +223,10 @@ def cmd_position(args: argparse.Namespace) -> int:
     from tokenizer.operations.positions import position
     from tokenizer.reports.format import fmt_units
 
-    address = _address(args.address, "ADDRESS")
+    wallet = address(args.address, "ADDRESS")
     with open_chain_for(args, read_only=True) as chain:
         spec, deal = _deal(chain, args)
-        p = position(chain, deal, address)
+        p = position(chain, deal, wallet)
     if args.json:
         print_json(vars(p))
         return 0
@@ -251,7 +242,7 @@ def cmd_position(args: argparse.Namespace) -> int:
         ("frozen tokens", fmt_units(p.frozen_tokens, spec.token.decimals, spec.token.symbol, 4)),
         ("KYC", f"valid until {when(p.kyc_expiry)}" if p.registered else "not registered"),
     ]
-    print(f"{address} in {spec.name}:")
+    print(f"{wallet} in {spec.name}:")
     for name, value in facts:
         print(f"  {name:<14} {value}")
     return 0
