@@ -64,6 +64,11 @@ REFUSALS: dict[str, RefusalKind] = {
         # The same error for the deal's token and the stablecoin: smallest units, not tokens.
         lambda a: f"holds {int(a['balance']):,}, needs {int(a['needed']):,} smallest units",
     ),
+    "TransfersHeld": RefusalKind(
+        "sale",
+        "tokens bought in the primary sale stay in the buyer's wallet until the sale succeeds "
+        "(a refund belongs to the wallet that paid)",
+    ),
     "ERC20InvalidReceiver": RefusalKind("receiver", "the receiver is the zero address"),
     "ReceiverNotVerified": RefusalKind(
         "identity",
