@@ -141,6 +141,10 @@ def test_an_investor_buys_receives_revenue_claims_and_trades_in_the_browser(page
     assert "Xiaoping Island" in p.inner_text("#deal-name")  # type: ignore[attr-defined]
     assert "open" in p.inner_text("#sale-terms")  # type: ignore[attr-defined]
     assert "No disclosure documents" in p.inner_text("#documents")  # type: ignore[attr-defined]
+    p.fill("#what-if-amount", "50000")  # type: ignore[attr-defined]
+    p.click("#what-if-form button")  # type: ignore[attr-defined]
+    page.wait_text("#what-if", "Chance of losing money")
+    assert "50,000.00 USDC" in p.inner_text("#what-if")  # type: ignore[attr-defined]
     page.shot("offering")
 
     # Register a new investor (KYC by the local agent) and buy in the sale.
@@ -230,3 +234,22 @@ def test_the_page_follows_the_chain_when_another_client_changes_it(page: Page) -
     with app.web.lock:
         local.distribute_next(app.chain, app.web.deal, app.spec, 500_000 * 10**6)
     assert page.wait_value("#claimable", before) > before
+
+
+def test_a_claim_refused_on_chain_shows_the_rules_message(page: Page) -> None:
+    """The console freezes a holder; the holder's claim, sent from the page, is refused by the
+    chain itself, and the page shows the freeze rule's readable message."""
+    p, app = page.p, page.app
+    holder = app.web.holders()[1]["address"]
+    page.go("operator")
+    p.fill("#freeze-wallet", holder)  # type: ignore[attr-defined]
+    p.click("#freeze")  # type: ignore[attr-defined]
+    page.message("is frozen")
+    page.go("investor")
+    p.select_option("#investor-select", holder)  # type: ignore[attr-defined]
+    p.click("#use-investor")  # type: ignore[attr-defined]
+    page.message("Using")
+    page.wait_text("#position", "froze this wallet")
+    p.click("#claim")  # type: ignore[attr-defined]
+    refused = page.message("refused")
+    assert "refused by the freeze rule" in refused and "revenue is held" in refused, refused

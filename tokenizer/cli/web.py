@@ -37,6 +37,7 @@ def add_web(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_web(args: argparse.Namespace) -> int:
+    from contextlib import suppress
     from dataclasses import replace
     from importlib.util import find_spec
 
@@ -74,5 +75,9 @@ def cmd_web(args: argparse.Namespace) -> int:
             deal = recorded_deal(chain, spec)
         web = WebDeal(chain, spec, deal)
         print(f"{spec.name}\nOpen http://{HOST}:{args.port}/  (Ctrl-C stops it)", flush=True)
-        serve(web, args.port)
+        # uvicorn stops cleanly on Ctrl-C, then passes it on: the chain is saved on the way out.
+        with suppress(KeyboardInterrupt):
+            serve(web, args.port)
+    if own_chain:
+        print(f"Stopped; the chain is kept in {ws.relative(args.state)}.")
     return 0

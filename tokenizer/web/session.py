@@ -279,6 +279,9 @@ class WebDeal:
         wallet = checked(buyer)
         if payment <= 0:
             raise TokenizerError("amount: a purchase must be more than 0")
+        refused = chain.refusal(wallet, deal.offering, "buy", payment)
+        if refused is not None and refused.error_name not in _PAYMENT_STEP:
+            return refusal_view(refused.error_name, refused.reason)
         cash = int(chain.call(deal.stablecoin.functions.balanceOf(wallet)))
         if cash < payment:
             symbol = spec.settlement.symbol
@@ -287,9 +290,6 @@ class WebDeal:
                 f"the wallet holds {cash:,} and the purchase needs {payment:,} smallest units "
                 f"of {symbol}",
             )
-        refused = chain.refusal(wallet, deal.offering, "buy", payment)
-        if refused is not None and refused.error_name not in _PAYMENT_STEP:
-            return refusal_view(refused.error_name, refused.reason)
         tokens = payment * spec.token.unit // spec.offering.price
         verdict = check_transfer(chain, deal.token, ZERO_ADDRESS, wallet, tokens)
         if not verdict.allowed:
