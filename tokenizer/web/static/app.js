@@ -232,8 +232,12 @@ async function showOperator() {
 const PAGES = { offering: showOffering, investor: showInvestor, revenue: showRevenue, holders: showHolders, operator: showOperator };
 
 let refreshing = false;
+let pending = false;
 async function refresh(force = false) {
-  if (refreshing && !force) return;
+  if (refreshing && !force) {
+    pending = true; // a block arrived mid-read: read again once this read is done
+    return;
+  }
   refreshing = true;
   try {
     await PAGES[state.page]();
@@ -242,6 +246,10 @@ async function refresh(force = false) {
     say(e.message, true);
   } finally {
     refreshing = false;
+    if (pending) {
+      pending = false;
+      refresh();
+    }
   }
 }
 
