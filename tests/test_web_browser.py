@@ -211,6 +211,16 @@ def test_an_investor_buys_receives_revenue_claims_and_trades_in_the_browser(page
     bought = page.wait_value("#token-balance", tokens) - tokens
     assert bought * 10**18 == int(offer["amount"])
 
+    # Offer some of the tokens on the market: the offer is listed with the investor as seller.
+    me = str(p.evaluate("document.querySelector('#position .mono').textContent"))  # type: ignore[attr-defined]
+    p.fill("#offer-amount", "1000")  # type: ignore[attr-defined]
+    p.fill("#offer-price", "1010")  # type: ignore[attr-defined]
+    p.click("#offer")  # type: ignore[attr-defined]
+    page.message("Offered 1,000.0000 XPDR for 1,010.00 USDC")
+    page.wait_text("#offers td", me)
+    mine = [o for o in app.web.offers() if o["seller"] == me]
+    assert [(int(o["amount"]), o["price"]) for o in mine] == [(1000 * 10**18, 1010 * 10**6)]
+
     # The revenue history and the holders table.
     page.go("revenue")
     p.locator("#periods td", has_text="the servicer").first.wait_for(timeout=WAIT_MS)  # type: ignore[attr-defined]
