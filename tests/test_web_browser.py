@@ -263,3 +263,69 @@ def test_a_claim_refused_on_chain_shows_the_rules_message(page: Page) -> None:
     p.click("#claim")  # type: ignore[attr-defined]
     refused = page.message("refused")
     assert "refused by the freeze rule" in refused and "revenue is held" in refused, refused
+
+
+# A browser wallet for the test (what an extension such as MetaMask injects): an EIP-1193
+# provider that signs with its own key and sends everything else to the app's relay.
+WALLET_SCRIPT = """
+window.ethereum = {
+  async request({ method, params }) {
+    const ethers = await import('/vendor/ethers.js');
+    const provider = new ethers.JsonRpcProvider(location.origin + '/rpc', undefined,
+      { batchMaxCount: 1, cacheTimeout: -1 });
+    const wallet = new ethers.Wallet('%s', provider);
+    if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [wallet.address];
+    if (method === 'eth_sendTransaction') {
+      const tx = params[0];
+      const sent = await wallet.sendTransaction({ to: tx.to, data: tx.data, value: tx.value || 0 });
+      return sent.hash;
+    }
+    return await provider.send(method, params || []);
+  },
+  on() {}, removeListener() {},
+};
+"""
+
+
+def test_off_a_local_chain_the_page_buys_with_the_browsers_wallet(
+    chain: Chain, artifacts: Artifacts, xiaoping: DealSpec, browser: object, tmp_path: Path
+) -> None:
+    """On a network that is not local the page has no console and no development keys: the
+    investor connects the browser's wallet, which signs the purchase."""
+    from eth_account import Account
+
+    from tokenizer.chain.networks import Network
+    from tokenizer.deploy import attach, deploy_deal
+    from tokenizer.operations import kyc
+
+    ws = replace(Workspace.current(), deployments=tmp_path / "deployments")
+    with ws.use():
+        deal = deploy_deal(chain, xiaoping)
+    investor = Account.create()
+    chain.fund([investor.address], 10**18, deal.roles.admin)
+    identity = kyc.Identity(investor.address, 702, 1)  # Singapore, professional
+    kyc.register_investors(chain, deal, [identity], chain.timestamp() + 365 * 86_400)
+    chain.send(chain.tx(deal.roles.admin, deal.stablecoin, "mint", investor.address, 10**11))
+    testnet = Network(name="testnet", chain_id=chain.chain_id, local=False)
+    remote = Chain(chain.url, artifacts, [], network=testnet)
+    web = WebDeal(remote, xiaoping, attach(remote, deal.deployment))
+    with serving(web, free_port()) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+        try:
+            context.add_init_script(WALLET_SCRIPT % ("0x" + bytes(investor.key).hex()))
+            tab = context.new_page()
+            tab.goto(url)
+            tab.wait_for_selector("body[data-ready='1']", timeout=WAIT_MS)
+            assert tab.locator("#nav-operator").is_hidden()
+            page = Page(tab, App(url, web, remote, xiaoping, ws.out / "screenshots"))
+            page.go("investor")
+            assert tab.locator("#local-picker").is_hidden()
+            tab.click("#connect")
+            page.wait_text("#position", investor.address)
+            tab.fill("#buy-amount", "20000")
+            tab.click("#buy")
+            page.message("Bought 20,000.0000 XPDR")
+            page.wait_text("#position", "20,000.0000 XPDR")
+        finally:
+            context.close()
+    assert chain.call(deal.token.functions.balanceOf(investor.address)) == 20_000 * 10**18
