@@ -213,6 +213,9 @@ async function showRevenue() {
 
 async function showHolders() {
   const list = await api("/api/holders");
+  const held = list.reduce((t, h) => t + BigInt(String(h.balance)), 0n);
+  const owed = list.reduce((t, h) => t + BigInt(String(h.claimable)), 0n);
+  $("holders-summary").textContent = `${list.length} holders hold ${tokens(held)}; ${money(owed)} of revenue is claimable in total.`;
   rows("holders", ["#", "Holder", "#Balance", "#Claimable", "Frozen"], list.map((h, i) => [
     num(i + 1), mono(h.address + (state.wallet && h.address.toLowerCase() === state.wallet.toLowerCase() ? "  (you)" : "")),
     num(tokens(h.balance)), num(money(h.claimable)), h.frozen ? "frozen" : ""]));
