@@ -9,7 +9,7 @@ BROWNIE_VENV := .venv-brownie
 BROWNIE_STAMP := $(BROWNIE_VENV)/.installed
 ANVIL_DIR = $(firstword $(wildcard $(CURDIR)/node_modules/@foundry-rs/anvil-*/bin))
 
-.PHONY: install demo test lint typecheck unit slither bench clean brownie
+.PHONY: install demo test lint typecheck unit slither bench clean brownie browser
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -33,8 +33,16 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install $(BROWNIE_STAMP)
+unit: install $(BROWNIE_STAMP) browser
 	$(BIN)/pytest
+
+# The web app's browser tests drive Debian's chromium (no browser is downloaded at run time):
+# installed here when missing and we are root; otherwise those tests skip and say why.
+browser:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium is not installed (as root: apt-get install -y chromium): the browser tests will skip"; fi
 
 # Brownie in its own environment (eth-brownie pins web3 7.16): the project installed into it,
 # Brownie's solc (~/.solcx/solc-v0.8.30) linked to the solc-js stand-in, and `anvil` (which
