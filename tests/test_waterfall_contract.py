@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import deploy_setup, events, wallet
 from tests.test_waterfall_mirror import NORMAL, TERMS, UNIT, paths_strategy
-from tokenizer.access import ANYONE, STRUCTURE_TABLE
+from tokenizer.access import ANYONE, TABLE
 from tokenizer.chain import Chain
 from tokenizer.compliance.refusals import REFUSALS
 from tokenizer.deploy.plan import ADMIN_DELAY_SECONDS
@@ -261,7 +261,7 @@ def test_periods_are_deposited_in_order_and_terms_lock_after_the_first(
 def test_every_state_changing_function_of_the_waterfall_is_in_the_roles_table(
     session_chain: Chain,
 ) -> None:
-    listed = {(e.contract, e.function) for e in STRUCTURE_TABLE}
+    listed = {(e.contract, e.function) for e in TABLE}
     for item in session_chain.artifacts.get("Waterfall").abi:
         if item.get("type") != "function" or item["stateMutability"] in ("view", "pure"):
             continue
@@ -278,9 +278,7 @@ def test_every_custom_error_of_the_waterfall_reads_in_plain_words(session_chain:
 def test_only_the_listed_callers_pass_the_waterfall_guards(deployed: Deployed) -> None:
     c, w = deployed.chain, deployed.waterfall
     stranger = c.accounts[7]
-    for entry in (
-        e for e in STRUCTURE_TABLE if e.contract == "Waterfall" and e.callers != (ANYONE,)
-    ):
+    for entry in (e for e in TABLE if e.contract == "Waterfall" and e.callers != (ANYONE,)):
         name = entry.function.split("(")[0]
         args: dict[str, list[Any]] = {
             "deposit": [1, 0, REPORT],
@@ -292,6 +290,10 @@ def test_only_the_listed_callers_pass_the_waterfall_guards(deployed: Deployed) -
             "fundReserve": [0],
             "grantRole": [AGENT_ROLE, stranger.address],
             "revokeRole": [AGENT_ROLE, stranger.address],
+            "beginDefaultAdminTransfer": [stranger.address],
+            "cancelDefaultAdminTransfer": [],
+            "changeDefaultAdminDelay": [1],
+            "rollbackDefaultAdminDelay": [],
         }
         with pytest.raises(TransactionReverted, match="AccessControlUnauthorizedAccount"):
             c.send(c.tx(stranger, w, name, *args[name]))

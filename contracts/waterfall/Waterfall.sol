@@ -3,7 +3,8 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IRevenueDistribution} from "../interfaces/IRevenueDistribution.sol";
@@ -24,12 +25,16 @@ import {ServicerRole} from "../common/Shared.sol";
  * SERVICER_ROLE), so a period's gas does not grow with holders. Terms are set by the admin
  * before the first period and locked from then on. CEI: a period's books are written first,
  * then the money moves (collections and guarantor draws in, fees, repayments and tranche
- * distributions out), all in the settlement token fixed at construction.
+ * distributions out), all in the settlement token fixed at construction. The admin role is
+ * handed over in two steps with {ADMIN_DELAY} ({AccessControlDefaultAdminRules}), as on every
+ * other contract of a deal.
  */
-contract Waterfall is AccessControl, ReentrancyGuard, ServicerRole {
+contract Waterfall is AccessControlDefaultAdminRules, ReentrancyGuard, ServicerRole {
     using SafeERC20 for IERC20;
 
     uint256 private constant BPS = 10_000;
+    /// @notice The delay of a default-admin handover (the toolkit's `ADMIN_DELAY_SECONDS`).
+    uint48 public constant ADMIN_DELAY = 3 days;
     /// @notice Amortisation kinds.
     uint8 public constant BULLET = 0;
     uint8 public constant STRAIGHT_LINE = 1;
@@ -179,7 +184,7 @@ contract Waterfall is AccessControl, ReentrancyGuard, ServicerRole {
     error WaterfallStructureNotPlaced(uint256 tranche, uint256 placed, uint256 size);
 
     /**
-     * @param admin Receives DEFAULT_ADMIN_ROLE (sets the terms, grants SERVICER_ROLE).
+     * @param admin Receives DEFAULT_ADMIN_ROLE (sets the terms, grants SERVICER_ROLE); not zero.
      * @param settlement The stablecoin collections are deposited and paid in.
      * @param periods_ Periods in the term (the last is the legal final).
      * @param periodsPerYear_ Periods a year (coupons and fees a year are divided by it).
@@ -199,7 +204,7 @@ contract Waterfall is AccessControl, ReentrancyGuard, ServicerRole {
         uint16[] memory couponBps,
         uint8[] memory kinds,
         bool[] memory accrues
-    ) {
+    ) AccessControlDefaultAdminRules(ADMIN_DELAY, admin) {
         uint256 k = principals.length;
         if (address(settlement) == address(0)) revert InvalidWaterfallTerm("settlement", 0);
         if (periods_ == 0) revert InvalidWaterfallTerm("periods", periods_);
@@ -209,7 +214,6 @@ contract Waterfall is AccessControl, ReentrancyGuard, ServicerRole {
         if (couponBps.length != k || kinds.length != k || accrues.length != k) {
             revert InvalidWaterfallTerm("tranches", k);
         }
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _settlement = settlement;
         _periods = periods_;
         _periodsPerYear = periodsPerYear_;
