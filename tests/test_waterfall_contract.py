@@ -297,3 +297,31 @@ def test_only_the_listed_callers_pass_the_waterfall_guards(deployed: Deployed) -
         }
         with pytest.raises(TransactionReverted, match="AccessControlUnauthorizedAccount"):
             c.send(c.tx(stranger, w, name, *args[name]))
+
+
+def test_the_first_period_waits_until_every_tranche_is_placed_in_full(
+    deployed: Deployed,
+) -> None:
+    """A structure half placed does not start: the first deposit is refused, naming the tranche
+    and how much of it is placed; once the rest is placed (here the originator keeps the junior's
+    remainder, as originators often do) the waterfall pays what the mirror pays, to the unit."""
+    c, w, d = deployed.chain, deployed.waterfall, deployed
+    holder = wallet("tranche-holder-0").address
+    short = 1_000 * UNIT * 10**12  # a thousand whole tokens not placed
+    snapshot = c.snapshot()
+    try:
+        c.send(c.tx(d.admin, d.stablecoin, "mint", d.servicer.address, NORMAL))
+        for i in (0, len(d.tokens) - 1):
+            token = d.tokens[i]
+            c.send(c.tx(d.admin, token, "grantRole", AGENT_ROLE, d.admin.address))
+            c.send(c.tx(d.admin, token, "burn", holder, short))
+            cap = c.call(token.functions.supplyCap())
+            with pytest.raises(TransactionReverted, match="WaterfallStructureNotPlaced") as err:
+                c.send(c.tx(d.servicer, w, "deposit", 1, NORMAL, REPORT))
+            assert "every tranche is placed in full" in str(err.value)
+            assert f"tranche {i} has {cap - short} of its {cap}" in str(err.value)
+            assert c.call(w.functions.currentPeriod()) == 0
+            c.send(c.tx(d.admin, token, "mint", holder, short))
+        check_path(d, TERMS, [NORMAL] * TERMS.periods)
+    finally:
+        c.revert_to(snapshot)
