@@ -16,7 +16,7 @@ from tokenizer.access import ACTORS, CONTRACTS, TABLE, Entry, markdown_table, ma
 from tokenizer.chain import Chain
 from tokenizer.deploy import Deal, deploy_deal
 from tokenizer.spec import load_spec
-from tokenizer.units import AGENT_ROLE
+from tokenizer.units import AGENT_ROLE, SERVICER_ROLE
 from tokenizer.workspace import Workspace
 
 ACCESS_ERRORS = {"AccessControlUnauthorizedAccount", "OwnableUnauthorizedAccount"}
@@ -35,6 +35,12 @@ def deal(session_chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Any:
         session_chain.revert_to(snapshot)
 
 
+@pytest.fixture(scope="module")
+def contracts(session_chain: Chain, deal: Deal) -> dict[str, Any]:
+    """The deal's contracts by name, deployed once (inside the deal's snapshot)."""
+    return _contracts(session_chain, deal)
+
+
 def _contracts(chain: Chain, deal: Deal) -> dict[str, Any]:
     found = {
         "RevenueShareToken": deal.token,
@@ -49,7 +55,22 @@ def _contracts(chain: Chain, deal: Deal) -> dict[str, Any]:
         )
         market = chain.contract("DvPMarket", receipt.contract_address or "")
     found["DvPMarket"] = market
+    found["Waterfall"] = _waterfall(chain, deal)
     return found
+
+
+def _waterfall(chain: Chain, deal: Deal) -> Any:
+    """A waterfall over the seed deal's token (its guards are what is called here), with the
+    deal's admin and servicer, as a structured deal's plan deploys it."""
+    admin, token = deal.roles.admin, deal.token.address
+    receipt = chain.deploy(
+        "Waterfall",
+        [admin.address, deal.stablecoin.address, 12, 12, [token, token], [1], [0], [0], [False]],
+        admin,
+    )
+    waterfall = chain.contract("Waterfall", receipt.contract_address or "")
+    chain.send(chain.tx(admin, waterfall, "grantRole", SERVICER_ROLE, deal.roles.servicer.address))
+    return waterfall
 
 
 def _arg(kind: str, caller: str, other: str) -> Any:
@@ -102,9 +123,9 @@ CASES = [(e, actor) for e in TABLE for actor in ACTORS]
     ids=[f"{e.contract}.{e.function.split('(')[0]}-{a}" for e, a in CASES],
 )
 def test_only_the_listed_callers_pass_the_access_check(
-    session_chain: Chain, deal: Deal, entry: Entry, actor: str
+    session_chain: Chain, deal: Deal, contracts: dict[str, Any], entry: Entry, actor: str
 ) -> None:
-    contract = _contracts(session_chain, deal)[entry.contract]
+    contract = contracts[entry.contract]
     error = _call(session_chain, contract, entry, actor, deal)
     if may_call(entry, actor):
         assert error not in ACCESS_ERRORS, f"{actor} was refused {entry.function}"
@@ -144,3 +165,19 @@ def test_the_market_note_holds_an_offer_leaves_the_tokens_with_the_seller(
     c.send(c.tx(seller, market, "offer", 100 * UNIT, 105 * 10**6, c.timestamp() + 3_600))
     assert c.call(token.functions.balanceOf(seller.address)) == 100 * UNIT
     assert c.call(token.functions.balanceOf(market.address)) == 0
+
+
+def test_rwa_roles_shows_the_waterfall_for_a_structured_deal_only(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tokenizer.cli import main
+
+    assert main(["roles", str(ROOT / "seeds" / "xiaoping_island_tranched.yaml")]) == 0
+    structured = capsys.readouterr().out
+    assert "| Waterfall | `deposit(uint256,uint256,bytes32)` | servicer |" in structured
+    assert "| Waterfall | `beginDefaultAdminTransfer(address)` | admin |" in structured
+    assert main(["roles", str(SEED)]) == 0
+    single = capsys.readouterr().out
+    assert "Waterfall" not in single and "| RevenueShareToken | `claim()` |" in single
+    assert main(["roles"]) == 0
+    assert capsys.readouterr().out.strip() == markdown_table()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tokenizer.bench import FULL, QUICK
+from tokenizer.bench.table import table
 from tokenizer.cli import main
 from tokenizer.cli.bench import QUICK_HELP
 
@@ -142,3 +143,17 @@ def test_a_waterfall_period_is_measured_on_the_tranched_seed(result: dict[str, A
     assert 0 < w["steady"] <= w["max"] and w["first"] <= w["max"]
     assert result["goals"]["waterfall_period_gas"]["value"] == w["steady"]
     assert result["goals"]["waterfall_period_gas"]["met"] == (w["steady"] <= w["goal_gas"])
+
+
+def test_a_waterfall_period_of_the_issues_three_tranche_deal_is_measured_with_its_goal(
+    result: dict[str, Any],
+) -> None:
+    w = result["waterfall"]["three_tranches"]
+    assert w["tranches"] == 3 and w["goal_gas"] == 240_000
+    assert 0 < w["steady"] <= w["max"] and w["first"] <= w["max"]
+    goal = result["goals"]["waterfall_period_gas_three"]
+    assert goal["value"] == w["steady"] and goal["met"] == (w["steady"] <= 240_000)
+    shown = table(result)
+    assert "waterfall period gas, 2 tranches (steady)" in shown
+    row = next(line for line in shown.splitlines() if "3 tranches (steady)" in line)
+    assert f"{w['steady']:,}" in row and "240,000" in row

@@ -231,3 +231,14 @@ def test_a_structure_with_only_the_residual_is_refused(tmp_path: Path) -> None:
         del s["guarantors"]
 
     assert ": structure.tranches: must list at least two tranches" in refused(tmp_path, change)
+
+
+def test_more_fees_or_guarantors_than_the_waterfall_keeps_are_refused(tmp_path: Path) -> None:
+    def nine_fees(s: dict[str, Any]) -> None:
+        s["fees"] = [{"name": f"fee {n}", "bps_per_year": 1} for n in range(9)]
+
+    def nine_guarantors(s: dict[str, Any]) -> None:
+        s["guarantors"] = [dict(s["guarantors"][0], name=f"bank {n}") for n in range(9)]
+
+    assert "structure.fees: lists 9 entries, at most 8" in refused(tmp_path, nine_fees)
+    assert "structure.guarantors: lists 9 entries, at most 8" in refused(tmp_path, nine_guarantors)

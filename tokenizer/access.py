@@ -164,16 +164,16 @@ TABLE: tuple[Entry, ...] = tuple(
         "transferFrom(address,address,uint256)",
         "approve(address,uint256)",
     )
-)
-
-#: The waterfall's functions (a deal with ``structure:``); apart from TABLE until the seed deal's
-#: access test deploys a structured deal. A tranche token's functions are the token's (TABLE).
-STRUCTURE_TABLE: tuple[Entry, ...] = tuple(
-    _entries(
+    # A deal with ``structure:``: its waterfall. A tranche token's functions and roles are the
+    # revenue-share token's (above); the waterfall holds every tranche token's SERVICER_ROLE.
+    + _entries(
         WATERFALL,
         (SERVICER,),
         "deposit(uint256,uint256,bytes32)",
-        note="pays the period's collections down the waterfall",
+        note=(
+            "pays the period's collections down the waterfall; the first period only once "
+            "every tranche is placed"
+        ),
     )
     + _entries(
         WATERFALL,
@@ -186,15 +186,17 @@ STRUCTURE_TABLE: tuple[Entry, ...] = tuple(
         "fundReserve(uint128)",
         note="before the first period only",
     )
-    # The waterfall keeps OpenZeppelin's plain AccessControl (no delayed admin handover yet).
-    + _entries(WATERFALL, (ADMIN,), *ROLE_ADMIN_FUNCTIONS[:2])
+    + _entries(WATERFALL, (ADMIN,), *ROLE_ADMIN_FUNCTIONS)
     + _entries(WATERFALL, (ANYONE,), SELF_ONLY, note="only one's own roles")
+    + _entries(WATERFALL, (ANYONE,), ACCEPT_ADMIN, note=ACCEPT_NOTE)
 )
 
-CONTRACTS = (TOKEN, REGISTRY, OFFERING, MARKET, STABLECOIN)
+CONTRACTS = (TOKEN, REGISTRY, OFFERING, MARKET, STABLECOIN, WATERFALL)
 #: The contracts of a deal with a ``structure:`` (tranches and a waterfall); a tranche token
 #: has the revenue-share token's functions and roles, the waterfall holds its SERVICER_ROLE.
 STRUCTURE_CONTRACTS = (TRANCHE, WATERFALL)
+#: The contracts only a structured deal deploys (``rwa roles SPEC`` leaves them out otherwise).
+STRUCTURE_ONLY = (WATERFALL,)
 
 # Roles an actor holds beyond its own, as deployed: the registry's constructor makes its admin
 # an agent too, and the admin deploys (so owns) the mock stablecoin.
@@ -215,10 +217,13 @@ def may_call(entry: Entry, actor: str) -> bool:
     return any(role in entry.callers for role in roles_of(entry.contract, actor))
 
 
-def markdown_table() -> str:
-    """The table as Markdown, one row per function."""
+def markdown_table(structured: bool = True) -> str:
+    """The table as Markdown, one row per function; without the waterfall's rows when
+    ``structured`` is False (a deal without ``structure:`` has no waterfall)."""
     rows = ["| contract | function | who may call it | note |", "|---|---|---|---|"]
     for e in TABLE:
+        if not structured and e.contract in STRUCTURE_ONLY:
+            continue
         who = "anyone" if e.callers == (ANYONE,) else ", ".join(e.callers)
         extra = [a for a in ACTORS if a not in e.callers and may_call(e, a)]
         if e.callers != (ANYONE,) and extra:

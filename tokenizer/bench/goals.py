@@ -58,14 +58,20 @@ def evaluate(
 
 def _waterfall_goals(waterfall: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """One steady waterfall period within 60,000 gas per tranche plus 60,000."""
-    steady, limit = waterfall["steady"], waterfall["goal_gas"]
-    return {
-        "waterfall_period_gas": goal(
-            f"<= {limit:,} gas ({waterfall['tranches']} tranches: 60,000 each + 60,000)",
+    out = {}
+    for key, w in (
+        ("waterfall_period_gas", waterfall),
+        ("waterfall_period_gas_three", waterfall.get("three_tranches")),
+    ):
+        if w is None:
+            continue
+        steady, limit = w["steady"], w["goal_gas"]
+        out[key] = goal(
+            f"<= {limit:,} gas ({w['tranches']} tranches: 60,000 each + 60,000)",
             steady,
             steady <= limit,
         )
-    }
+    return out
 
 
 def _risk_goals(risk: dict[str, Any]) -> dict[str, dict[str, Any]]:

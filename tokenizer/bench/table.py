@@ -197,17 +197,24 @@ def _kind_rows(by_kind: dict[str, Any]) -> list[Row]:
 
 
 def _waterfall_rows(waterfall: dict[str, Any] | None, goals: dict[str, Any]) -> list[Row]:
-    """Gas of one waterfall period of the tranched seed."""
+    """Gas of one waterfall period of the tranched seed and of the issue's 3-tranche deal."""
     if not waterfall:
         return []
-    return [
-        (
-            f"waterfall period gas, {waterfall['tranches']} tranches (steady)",
-            f"{waterfall['steady']:,}",
-            _goal(goals, "waterfall_period_gas"),
-            f"first {waterfall['first']:,}, most {waterfall['max']:,} ({waterfall['seed']})",
-        )
-    ]
+    rows: list[Row] = []
+    for key, w in (
+        ("waterfall_period_gas", waterfall),
+        ("waterfall_period_gas_three", waterfall.get("three_tranches")),
+    ):
+        if w:
+            rows.append(
+                (
+                    f"waterfall period gas, {w['tranches']} tranches (steady)",
+                    f"{w['steady']:,}",
+                    _goal(goals, key),
+                    f"first {w['first']:,}, most {w['max']:,} ({w['seed']})",
+                )
+            )
+    return rows
 
 
 def _risk_rows(risk: dict[str, Any] | None, goals: dict[str, Any]) -> list[Row]:

@@ -10,6 +10,7 @@ node's client calls itself.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,10 @@ _FIELDS = {
     "roles",
 }
 ROLE_NAMES = ("admin", "agent", "servicer", "treasury")
+# Parties of a structured deal that are not the issuer's: named by the deal, mapped here to an
+# address (or a keystore alias, read for its address only). The toolkit never signs for them.
+PARTY_KINDS = ("guarantors", "fee_recipients")
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,29 @@ class Network:
     max_fee_wei: int | None = None
     max_tip_wei: int | None = None
     roles: tuple[tuple[str, str], ...] = ()  # (role, keystore alias): who signs for the issuer
+    # (kind, name, address or alias): a guarantor or fee recipient of a structured deal
+    parties: tuple[tuple[str, str, str], ...] = ()
+
+    def party(self, kind: str, name: str) -> str:
+        """The address of the deal's party ``name`` (a guarantor, a fee recipient) on this
+        network, from ``roles.<kind>`` (an address, or an alias read for its address only)."""
+        from tokenizer.chain.accounts import aliases
+
+        where = f"networks.{self.name}.roles.{kind}"
+        found = {n: v for k, n, v in self.parties if k == kind}
+        if name not in found:
+            party = kind[:-1].replace("_", " ")
+            raise ChainError(
+                f"{where}.{name}: not named; on {self.name} the deal's {party} {name!r} is an "
+                "account of its own: give its address (the toolkit never holds its key)"
+            )
+        value = found[name]
+        if _ADDRESS.fullmatch(value):
+            return value
+        address = aliases().get(value)
+        if address is None or not _ADDRESS.fullmatch(address):
+            raise ChainError(f"{where}.{name}: {value!r} is neither an address nor an alias")
+        return address
 
     def role_aliases(self) -> list[str]:
         """The keystore alias of each role, admin first; a role not named is the admin's."""
@@ -120,12 +148,25 @@ def _network(source: Path, name: str, entry: Any) -> Network:
         return int(value) if key == "chain_id" or key == "confirmations" else int(value * GWEI)
 
     roles = entry.get("roles") or {}
+    parties: list[tuple[str, str, str]] = []
+    if isinstance(roles, dict):
+        roles = dict(roles)  # the parties are taken out; the rest are the issuer's roles
+    for kind in PARTY_KINDS:
+        named = roles.pop(kind, None) if isinstance(roles, dict) else None
+        if named is None:
+            continue
+        if not isinstance(named, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in named.items()
+        ):
+            raise ChainError(f"{where}.roles.{kind}: expected name: address (or alias) pairs")
+        parties += [(kind, k, v) for k, v in sorted(named.items())]
     if not isinstance(roles, dict) or not all(isinstance(v, str) for v in roles.values()):
         raise ChainError(f"{where}.roles: expected role: alias pairs (admin, agent, ...)")
     unknown_roles = sorted(set(roles) - set(ROLE_NAMES))
     if unknown_roles:
         raise ChainError(
-            f"{where}.roles.{unknown_roles[0]}: unknown role (roles: {', '.join(ROLE_NAMES)})"
+            f"{where}.roles.{unknown_roles[0]}: unknown role (roles: "
+            f"{', '.join(ROLE_NAMES + PARTY_KINDS)})"
         )
     embedded = bool(entry.get("embedded", False))
     if not embedded and not (entry.get("url_env") or entry.get("url")):
@@ -142,6 +183,7 @@ def _network(source: Path, name: str, entry: Any) -> Network:
         max_fee_wei=number("max_fee_gwei", 0),
         max_tip_wei=number("max_priority_fee_gwei", 0),
         roles=tuple(sorted(roles.items())),
+        parties=tuple(parties),
     )
 
 

@@ -6,6 +6,7 @@ Each handler imports what it needs when it runs, so that building the parser sta
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -160,6 +161,11 @@ def cmd_deploy(args: argparse.Namespace) -> int:
             print(deal.deployment.record_file.read_text())
         else:
             print(f"Deployment record: {Workspace.current().relative(deal.deployment.record_file)}")
+        if not args.dry_run:
+            from tokenizer.deploy.rehearsal import party_lines
+
+            for line in party_lines(chain, spec):
+                print(line, file=sys.stderr if args.json else sys.stdout)
     return 0
 
 

@@ -1,6 +1,7 @@
 """The issuer's jobs on a deployed deal, on any network: ``distribute``, ``claim-for``,
-``freeze``, ``recover`` (each with ``--dry-run``; on a non-local network each asks first, or
-needs ``--yes``), and the read-only ``holders`` and ``position``, which need no keystore."""
+``freeze``, ``recover``, and a guarantor's own ``guarantee`` (each with ``--dry-run``;
+on a non-local network each asks first, or needs ``--yes``), and the read-only ``holders`` and
+``position``, which need no keystore."""
 
 from __future__ import annotations
 
@@ -69,6 +70,16 @@ def add_recover(sub: Sub) -> None:
     p.add_argument("lost", help="the lost wallet")
     p.add_argument("new", help="the investor's new, verified wallet")
     p.set_defaults(handler=cmd_recover)
+
+
+def add_guarantee(sub: Sub) -> None:
+    p = sub.add_parser(
+        "guarantee",
+        help="a guarantor of a structured deal lets the waterfall draw on it (its own key)",
+    )
+    _common(p, sends=True)
+    p.add_argument("--guarantor", required=True, help="the guarantor's name in the spec")
+    p.set_defaults(handler=cmd_guarantee)
 
 
 def add_holders(sub: Sub) -> None:
@@ -193,6 +204,16 @@ def cmd_recover(args: argparse.Namespace) -> int:
         _, deal = _deal(chain, args)
         # The token's step can be estimated only once the registry has moved the identity.
         return _send(chain, args, agent.recovery_txs(deal, chain, lost, new), "recover", 1)
+
+
+def cmd_guarantee(args: argparse.Namespace) -> int:
+    from tokenizer.operations import guarantee
+
+    with open_chain_for(args) as chain:
+        spec, deal = _deal(chain, args)
+        guarantee.facility_index(spec, args.guarantor)  # a wrong name: one line, before keys
+        tx = guarantee.approval_tx(chain, deal, spec, args.guarantor, chain.accounts[0])
+        return _send(chain, args, [tx], f"guarantor {args.guarantor} approves the waterfall")
 
 
 # --------------------------------------------------------------------------- reading

@@ -236,6 +236,14 @@ REFUSALS: dict[str, RefusalKind] = {
         "the waterfall's terms can change only before its first period",
         lambda a: f"period {int(a['period'])} already paid",
     ),
+    "WaterfallStructureNotPlaced": RefusalKind(
+        "waterfall",
+        "the waterfall starts only once every tranche is placed in full",
+        lambda a: (
+            f"tranche {int(a['tranche'])} has {int(a['placed'])} of its {int(a['size'])} "
+            "base units placed"
+        ),
+    ),
     "InvalidWaterfallTerm": RefusalKind(
         "waterfall",
         "a term of the waterfall is out of range",

@@ -10,16 +10,24 @@ tests and the bench).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from itertools import groupby
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
 from tokenizer.chain import Chain, Contract
 from tokenizer.deploy.deal import Deal, Roles, attach
-from tokenizer.deploy.plan import DeploymentPlan, RoleHolders, changes, deal_plan, resolve
+from tokenizer.deploy.plan import (
+    CallStep,
+    DeploymentPlan,
+    RoleHolders,
+    changes,
+    deal_plan,
+    resolve,
+)
 from tokenizer.deploy.record import Deployment, record_path
-from tokenizer.errors import DeploymentError
+from tokenizer.errors import ChainError, DeploymentError
 from tokenizer.spec import DealSpec
 
 OnStep = Callable[[str, bool], None]
@@ -82,6 +90,7 @@ def execute(
         if not missing:
             continue
         txs = []
+        sent: list[CallStep] = []
         for call in missing:
             target = handles.get(call.target)
             if target is None:
@@ -91,12 +100,16 @@ def execute(
             args = resolve(list(call.args), addresses, dep.schedule)
             who = sender
             if call.signer:
-                if not signers or call.signer not in signers:
+                if signers is None:
                     raise DeploymentError(f"{call.name}: needs the key of {call.signer}")
+                if call.signer not in signers:  # another party's step: theirs to send
+                    continue
                 who = signers[call.signer]
             txs.append(chain.tx(who, target, call.function, *args))
-        chain.send_many(txs)
-        for call in missing:
+            sent.append(call)
+        if txs:
+            chain.send_many(txs)
+        for call in sent:
             dep.steps.append(call.name)
             dep.save()
             report(call.name, False)
@@ -131,7 +144,8 @@ def deploy_deal(
     changed, unless ``redeploy``.
     """
     roles = roles or Roles.from_accounts(chain.accounts)
-    plan = deal_plan(spec, roles.holders())
+    holders = deal_holders(chain, spec, roles)
+    plan = deal_plan(spec, holders)
     _check_settlement(chain, spec, plan)
     path = record_path(chain.record_key, spec.id)
     dep = Deployment.load(path)
@@ -152,7 +166,7 @@ def deploy_deal(
             abi_hash=chain.artifacts.abi_hash,
             compiler_version=chain.artifacts.compiler_version,
             schedule=plan.schedule.at(chain.timestamp()),
-            roles=asdict(roles.holders()),
+            roles=asdict(holders),
             plan=plan.describe(),
             path=path,
         )
@@ -162,16 +176,44 @@ def deploy_deal(
     return attach(chain, execute(chain, plan, dep, roles.admin, on_step, signers), roles)
 
 
+def deal_holders(chain: Chain, spec: DealSpec, roles: Roles) -> RoleHolders:
+    """Who acts in ``spec`` on ``chain``: the issuer's roles and, for a structured deal off a
+    local chain, each guarantor and fee recipient at the address the network names (one line
+    naming the missing ``networks.<name>.roles`` entry otherwise)."""
+    holders = roles.holders()
+    structure = spec.structure
+    if structure is None or chain.is_local:
+        return holders
+    try:
+        parties = [
+            ("guarantors", g.name, chain.network.party("guarantors", g.name))
+            for g in structure.guarantors
+        ] + [
+            ("fee_recipients", f.name, chain.network.party("fee_recipients", f.name))
+            for f in structure.fees
+            if f.name != "servicer"
+        ]
+    except ChainError as exc:
+        raise DeploymentError(str(exc)) from None
+    return replace(holders, parties=tuple(parties))
+
+
+def party_steps(chain: Chain, spec: DealSpec, roles: Roles | None = None) -> list[CallStep]:
+    """The plan's steps other parties sign (a guarantor's approval of the waterfall), which
+    the deployer does not send off a local chain: it holds none of their keys."""
+    if chain.is_local or spec.structure is None:
+        return []
+    roles = roles or Roles.from_accounts(chain.accounts)
+    plan = deal_plan(spec, deal_holders(chain, spec, roles))
+    return [c for c in plan.calls if c.signer]
+
+
 def _party_signers(chain: Chain, spec: DealSpec, plan: DeploymentPlan) -> dict[str, LocalAccount]:
     """The keys of the parties that sign steps of their own: on a local chain the simulated
-    guarantors (given gas coin here); elsewhere the toolkit holds no guarantor's key."""
-    if not any(c.signer for c in plan.calls):
+    guarantors (given gas coin here); elsewhere none: the toolkit holds no guarantor's key, and
+    each guarantor sends its own approval (``rwa guarantee``)."""
+    if not any(c.signer for c in plan.calls) or not chain.is_local:
         return {}
-    if not chain.is_local:
-        raise DeploymentError(
-            f"structure.guarantors: on {chain.network.name} each guarantor approves the "
-            "waterfall with its own key; the toolkit deploys guarantors on local chains only"
-        )
     from tokenizer.deploy.structure import guarantor_accounts
 
     signers = guarantor_accounts(spec)
@@ -211,7 +253,7 @@ def recorded_deal(chain: Chain, spec: DealSpec) -> Deal:
     path = record_path(chain.record_key, spec.id)
     dep = Deployment.load(path)
     if dep is not None and dep.contracts:
-        holders = RoleHolders(**dep.roles) if dep.roles else None
+        holders = _recorded_holders(dep.roles) if dep.roles else None
         if holders is None and chain.accounts:
             holders = Roles.from_accounts(chain.accounts).holders()
         if holders is not None and _still_valid(chain, dep, deal_plan(spec, holders)):
@@ -232,6 +274,14 @@ def recorded_deal(chain: Chain, spec: DealSpec) -> Deal:
         f"the deployment record {path} does not match {_chain_words(where)} (its contracts "
         f"are gone, or the deal or the contracts changed since): run `rwa deploy {spec.path} "
         f"{chain.command_options}` again"
+    )
+
+
+def _recorded_holders(roles: dict[str, Any]) -> RoleHolders:
+    """The role holders a deployment record keeps (JSON lists back to tuples)."""
+    parties = tuple((str(k), str(n), str(a)) for k, n, a in roles.get("parties", ()))
+    return RoleHolders(
+        roles["admin"], roles["agent"], roles["servicer"], roles["treasury"], parties
     )
 
 

@@ -163,12 +163,18 @@ def resolve(value: Any, addresses: dict[str, str], times: dict[str, int]) -> Any
 
 @dataclass(frozen=True)
 class RoleHolders:
-    """The addresses that act for the issuer."""
+    """The addresses that act for the issuer, and (off local chains) the structured deal's own
+    parties: ``(kind, name, address)`` of each guarantor and fee recipient the network names."""
 
     admin: str
     agent: str
     servicer: str
     treasury: str
+    parties: tuple[tuple[str, str, str], ...] = ()
+
+    def party(self, kind: str, name: str) -> str | None:
+        """The address of party ``name`` of ``kind`` (guarantors, fee_recipients), if named."""
+        return next((a for k, n, a in self.parties if k == kind and n == name), None)
 
 
 def _core(

@@ -38,7 +38,8 @@ class Deployment:
     schedule: dict[str, int]
     contracts: dict[str, dict[str, Any]] = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)
-    roles: dict[str, str] = field(default_factory=dict)  # admin, agent, servicer, treasury
+    # admin, agent, servicer, treasury (addresses); off local chains a structured deal's parties
+    roles: dict[str, Any] = field(default_factory=dict)
     plan: dict[str, Any] = field(default_factory=dict)  # what the deployment sent (for diffs)
     reused: bool = False
     path: Path | None = None  # where it is saved; None keeps it in memory (contract tests)

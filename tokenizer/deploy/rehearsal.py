@@ -9,6 +9,7 @@ Nothing reaches the target chain.
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from tokenizer.chain import AnvilNode, Chain
 from tokenizer.deploy.deal import Roles
-from tokenizer.deploy.deployer import deploy_deal
+from tokenizer.deploy.deployer import deploy_deal, party_steps
 from tokenizer.deploy.record import record_path
 from tokenizer.spec import DealSpec
 from tokenizer.workspace import Workspace
@@ -36,6 +37,7 @@ class Rehearsal:
     max_fee: int  # wei per gas the transactions may pay at most
     expected_fee: int  # wei per gas at today's base fee plus the tip
     balance: int  # the deployer's native coin on the target, wei
+    parties: tuple[str, ...] = ()  # steps left to other parties, with what each runs
 
     @property
     def gas(self) -> int:
@@ -71,7 +73,7 @@ class Rehearsal:
             f"  The deployer {self.deployer} holds {eth(self.balance)}: {verdict} (needs at "
             f"most {eth(self.most_cost)})."
         )
-        return out
+        return out + list(self.parties)
 
 
 def rehearse(chain: Chain, spec: DealSpec, roles: Roles | None = None) -> Rehearsal:
@@ -120,5 +122,38 @@ def rehearse(chain: Chain, spec: DealSpec, roles: Roles | None = None) -> Rehear
                     label = name.split(" at 0x")[0] if " at 0x" in name else name
                     steps.append(Step(label, int(receipt["gasUsed"], 16)))
     return Rehearsal(
-        chain.network.name, roles.admin.address, steps, fees.max_fee, expected, balance
+        chain.network.name,
+        roles.admin.address,
+        steps,
+        fees.max_fee,
+        expected,
+        balance,
+        tuple(party_lines(chain, spec, roles)),
     )
+
+
+def party_lines(chain: Chain, spec: DealSpec, roles: Roles | None = None) -> list[str]:
+    """The steps of the deployment other parties send themselves (each guarantor's approval
+    of the waterfall), with the command each runs: the deployer holds none of their keys."""
+    steps = party_steps(chain, spec, roles)
+    if not steps:
+        return []
+    structure = spec.structure
+    assert structure is not None
+    out = [
+        "  Left to other parties (the deployer holds none of their keys; nothing is sent for "
+        "them), once the deal is deployed:"
+    ]
+    for step in steps:
+        g = int(step.signer.rsplit("_", 1)[1])
+        guarantee = structure.guarantors[g]
+        account = chain.network.party("guarantors", guarantee.name)
+        unit, limit = spec.settlement.unit, int(step.args[1])
+        amount = f"{limit // unit:,}.{limit % unit:0{spec.settlement.decimals}d}"
+        out.append(
+            f"  {step.name} (for {amount} {spec.settlement.symbol}): {account} signs it with its "
+            "own key: "
+            f"rwa guarantee {spec.path} --guarantor {shlex.quote(guarantee.name)} "
+            f"{chain.command_options} --keystore GUARANTOR_KEYSTORE"
+        )
+    return out

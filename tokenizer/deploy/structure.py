@@ -12,7 +12,10 @@ schedules, reserve target, guarantors and triggers, then its opening reserve.
 Guarantors and fee recipients other than the servicer are accounts of their own. On a local
 chain they are simulated (:func:`local_party`: a key derived from the deal and the party's
 name); a guarantor is funded with the mock stablecoin up to its total limit and approves the
-waterfall, a step it signs itself (``CallStep.signer``).
+waterfall, a step it signs itself (``CallStep.signer``). On any other network each is the
+address the network's ``roles.guarantors`` / ``roles.fee_recipients`` names; the deployer sends
+no step of theirs (it holds no key of theirs): a guarantor's approval is left for the guarantor,
+who sends it with ``rwa guarantee``.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from tokenizer.units import AGENT_ROLE, SERVICER_ROLE
 __all__ = [
     "fee_recipient",
     "guarantor_accounts",
+    "guarantor_address",
     "guarantor_signer",
     "local_party",
     "offering_key",
@@ -72,8 +76,17 @@ def local_party(deal_id: str, party: str) -> LocalAccount:
 
 
 def fee_recipient(spec: DealSpec, holders: RoleHolders, name: str) -> str:
-    """A fee named ``servicer`` goes to the servicer; any other to an account of its own."""
-    return holders.servicer if name == "servicer" else local_party(spec.id, f"fee:{name}").address
+    """A fee named ``servicer`` goes to the servicer; any other to an account of its own: the
+    address the network names (``roles.fee_recipients``), else a simulated local party."""
+    if name == "servicer":
+        return holders.servicer
+    return holders.party("fee_recipients", name) or local_party(spec.id, f"fee:{name}").address
+
+
+def guarantor_address(spec: DealSpec, holders: RoleHolders, name: str) -> str:
+    """Guarantor ``name``'s account: the address the network names (``roles.guarantors``),
+    else (a local chain) a simulated local party."""
+    return holders.party("guarantors", name) or local_party(spec.id, f"guarantor:{name}").address
 
 
 def structured_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
@@ -229,7 +242,7 @@ def structured_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
             )
         )
     for guarantee in structure.guarantors:
-        account = local_party(spec.id, f"guarantor:{guarantee.name}").address
+        account = guarantor_address(spec, holders, guarantee.name)
         calls.append(
             CallStep(
                 f"waterfall: guarantor {guarantee.name}",
@@ -261,7 +274,7 @@ def structured_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
             )
         )
     for g, guarantee in enumerate(structure.guarantors):
-        account = local_party(spec.id, f"guarantor:{guarantee.name}").address
+        account = guarantor_address(spec, holders, guarantee.name)
         if not spec.settlement.address:  # the mock stablecoin: the simulated bank's money
             calls.append(
                 CallStep(

@@ -110,14 +110,20 @@ def read_structure(
     )
 
 
+# The waterfall keeps one bit per rated tranche, fee and guarantor (Waterfall.MAX_TERMS).
+MOST: Final = {"tranches": 8 + 1, "fees": 8, "guarantors": 8, "triggers": 16}
+
+
 def _list(s: Section, key: str, *, required: bool = False) -> list[object]:
     if not s.has(key) and not required:
         return []
     items = s.items(key)
     if required and not items:
         s.fail(key, "must not be empty")
-    if len(items) > 16:
-        s.fail(key, f"lists {len(items)} entries, at most 16")
+    most = MOST[key]
+    if len(items) > most:
+        what = "8 rated tranches and the residual" if key == "tranches" else f"{most}"
+        s.fail(key, f"lists {len(items)} entries, at most {what}")
     return items
 
 
