@@ -198,14 +198,21 @@ def _chain_view(d: Deployed, calls: list[BoundCall], answers: list[Any]) -> list
     out: list[Any] = []
     for bound, answer in zip(calls, answers, strict=True):
         name = bound.function.name
+        outputs = bound.function.outputs
+        # A struct's fields by name (whatever their order in the contract).
+        fields = (
+            dict(zip((c["name"] for c in outputs[0]["components"]), answer, strict=True))
+            if outputs[0]["type"] == "tuple"
+            else {}
+        )
         if name == "trancheState":
             out.append([int(v) for v in answer])
         elif name == "fee":
-            out.append(("fee owed", int(answer[-1])))
+            out.append(("fee owed", int(fields["owed"])))
         elif name == "guarantor":
-            out.append(("drawn, owed", int(answer[5]), int(answer[6])))
+            out.append(("drawn, owed", int(fields["drawn"]), int(fields["owed"])))
         elif name == "trigger":
-            out.append(("on", bool(answer[-1])))
+            out.append(("on", bool(fields["on"])))
         else:
             out.append(int(answer))
     return out
