@@ -65,6 +65,26 @@ def test_a_structured_plan_has_a_token_and_an_offering_per_tranche_and_the_water
     assert {c.target for c in plan.calls if c.function == "addTrigger"} == {"waterfall"}
 
 
+def test_every_tranche_a_mezzanine_too_has_a_market_trading_its_own_token() -> None:
+    spec = load_spec(TRANCHED)
+    assert spec.structure is not None
+    senior, junior = spec.structure.tranches
+    half = junior.size // 2
+    mezzanine = replace(
+        senior, name="mezzanine", symbol="XPDM", size=half, supply=junior.supply // 2,
+        coupon_bps=700, amortisation="bullet",
+    )  # fmt: skip
+    junior = replace(junior, size=junior.size - half, supply=junior.supply - junior.supply // 2)
+    three = replace(spec, structure=replace(spec.structure, tranches=(senior, mezzanine, junior)))
+    plan = deal_plan(three, holders().holders())
+    markets = {c.key: c.args[0].key for c in plan.contracts if c.contract == "DvPMarket"}
+    assert markets == {
+        "market": "tranche_senior",  # the key a plain deal's market has
+        "market_mezzanine": "tranche_mezzanine",
+        "market_junior": "tranche_junior",
+    }
+
+
 def test_the_sale_plan_places_every_tranche_exactly_with_eligible_buyers() -> None:
     spec = load_spec(TRANCHED)
     assert spec.structure is not None

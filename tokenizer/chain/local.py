@@ -106,7 +106,9 @@ class LocalControls:
         earlier ones): each is signed with ``gas``, and the block gas limit is held at ``gas``
         plus the intrinsic 21,000 while they are mined, so that no block has room for a second
         call. The reads run against the latest block, never a historical one (Anvil keeps a
-        limited number of past states, and writes older ones to disk). A transaction that
+        limited number of past states, and writes older ones to disk), each in its own request
+        after the block's mining (sent in one request with the next block's mining, a read
+        pinned to the newest block can see the next one's state). A transaction that
         reverts raises (:class:`TransactionReverted`); a block holding two of them raises too.
         The block gas limit and automining are restored afterwards.
         """
