@@ -35,7 +35,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from tokenizer.chain import BoundCall, Chain, Receipt
+from tokenizer.chain import AnvilNode, BoundCall, Chain, Receipt, dev_accounts
+from tokenizer.compiler import Artifacts
 from tokenizer.deploy import Deal, deploy_deal
 from tokenizer.deploy.structure import local_party
 from tokenizer.finance.waterfall import PathResult, Terms, run, run_paths, terms_of
@@ -100,9 +101,11 @@ def _deploy(chain: Chain, spec: DealSpec, records: Path) -> Deployed:
 
 @pytest.fixture(scope="module")
 def deals(
-    session_chain: Chain, tmp_path_factory: pytest.TempPathFactory
+    artifacts: Artifacts, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Deployed]]:
-    snapshot = session_chain.snapshot()
+    """Both deployments, on an Anvil of this module's own: the paths mine some 7,000 blocks,
+    and Anvil writes every past state beyond its last 128 to disk (about 300 kB each, left
+    behind) unless told to keep none (the reads here are of the latest block only)."""
     records = tmp_path_factory.mktemp("full-term-deployments")
     seed = load_spec(HUANGGANG)
     assert seed.structure is not None and seed.periods == 36 and not seed.structure.triggers
@@ -111,13 +114,12 @@ def deals(
         id=f"{seed.id}_triggers",
         structure=replace(seed.structure, triggers=TRIGGERS),
     )
-    try:
+    with AnvilNode(accounts=10, extra_args=["--max-persisted-states", "0"]) as node:
+        chain = Chain(node.url, artifacts, dev_accounts())
         yield {
-            "seed": _deploy(session_chain, seed, records),
-            "triggers": _deploy(session_chain, triggered, records),
+            "seed": _deploy(chain, seed, records),
+            "triggers": _deploy(chain, triggered, records),
         }
-    finally:
-        session_chain.revert_to(snapshot)
 
 
 def scheduled_service(terms: Terms) -> list[int]:
