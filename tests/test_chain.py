@@ -7,10 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from eth_abi.abi import encode as abi_encode
+from eth_abi.exceptions import NonEmptyPaddingBytes
 from eth_account import Account
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import USD, wallet
 from tokenizer.chain import Chain, TxRequest, keystore_account, open_chain, waves
+from tokenizer.chain.abi import abi_type, decode_values, static_words
 from tokenizer.chain.signer import Fees, Signer
 from tokenizer.errors import ChainError, TransactionReverted
 
@@ -121,3 +126,59 @@ def _pretend_remote(init: Any) -> Any:
         self.is_local = False
 
     return wrapped
+
+
+STATIC_TYPES = ["uint256", "uint128", "uint16", "uint8", "int256", "int64", "bool", "address"]
+STATIC_TYPES += ["bytes32", "bytes4"]
+
+
+def _static_value(kind: str) -> st.SearchStrategy[Any]:
+    if kind.startswith("uint"):
+        return st.integers(min_value=0, max_value=2 ** int(kind[4:]) - 1)
+    if kind.startswith("int"):
+        bits = int(kind[3:])
+        return st.integers(min_value=-(2 ** (bits - 1)), max_value=2 ** (bits - 1) - 1)
+    if kind == "bool":
+        return st.booleans()
+    if kind == "address":
+        return st.binary(min_size=20, max_size=20).map(lambda b: "0x" + b.hex())
+    return st.binary(min_size=int(kind[5:]), max_size=int(kind[5:]))
+
+
+@st.composite
+def _static_items(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[Any]]:
+    """ABI parameters of static words (some of them a struct) and values for them."""
+    items: list[dict[str, Any]] = []
+    values: list[Any] = []
+    for n in range(draw(st.integers(min_value=1, max_value=5))):
+        if draw(st.booleans()):
+            kinds = draw(st.lists(st.sampled_from(STATIC_TYPES), min_size=1, max_size=4))
+            components = [{"name": f"c{k}", "type": t} for k, t in enumerate(kinds)]
+            items.append({"name": f"p{n}", "type": "tuple", "components": components})
+            values.append(tuple(draw(_static_value(t)) for t in kinds))
+        else:
+            kind = draw(st.sampled_from(STATIC_TYPES))
+            items.append({"name": f"p{n}", "type": kind})
+            values.append(draw(_static_value(kind)))
+    return items, values
+
+
+@settings(max_examples=200, deadline=None)
+@given(_static_items())
+def test_static_results_are_read_word_by_word_exactly_as_eth_abi_reads_them(
+    case: tuple[list[dict[str, Any]], list[Any]],
+) -> None:
+    items, values = case
+    raw = abi_encode([abi_type(i) for i in items], values)
+    words = static_words(items)
+    assert words == len(raw) // 32
+    assert decode_values(items, raw, words) == decode_values(items, raw, None)
+
+
+def test_a_word_eth_abi_refuses_is_refused_by_the_fast_path_too() -> None:
+    items = [{"name": "x", "type": "uint8"}]
+    with pytest.raises(NonEmptyPaddingBytes):
+        decode_values(items, (256).to_bytes(32, "big"), static_words(items))
+    dynamic = [{"name": "s", "type": "string"}]
+    assert static_words(dynamic) is None
+    assert decode_values(dynamic, abi_encode(["string"], ["hi"]), None) == ["hi"]

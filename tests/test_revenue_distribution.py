@@ -562,26 +562,45 @@ def test_sweeping_the_dust_never_takes_revenue_a_holder_has_not_claimed(
     assert s.balance(s.token.address) == call(s, s.token, "sweepableDust")  # type: ignore[attr-defined]
 
 
-def test_the_reconciliation_counts_the_swept_dust(short_term: TokenSetup) -> None:
-    from types import SimpleNamespace
-    from typing import cast
+def test_the_reconciliation_counts_the_swept_dust(chain: Chain, tmp_path: Any) -> None:
+    """The seed deal with a term of three yearly periods, deployed by the toolkit: the
+    reconciliation of the real :class:`~tokenizer.deploy.Deal` counts the dust swept."""
+    from dataclasses import replace
 
+    from tests.conftest import SEED
+    from tokenizer.deploy import deploy_deal
     from tokenizer.reconcile import reconcile
+    from tokenizer.spec import load_spec
+    from tokenizer.workspace import Workspace
 
-    s, c = short_term, short_term.chain
+    spec = load_spec(SEED)
+    spec = replace(
+        spec,
+        token=replace(spec.token, term_years=3),
+        revenue=replace(spec.revenue, periods_per_year=1),
+    )
+    with Workspace.current().with_records_in(tmp_path / "deployments").use():
+        deal = deploy_deal(chain, spec)
+    r = deal.roles
+    s = TokenSetup(
+        chain=chain,
+        admin=r.admin,
+        agent=r.agent,
+        servicer=r.servicer,
+        stranger=chain.accounts[5],
+        stablecoin=deal.stablecoin,
+        registry=deal.registry,
+        token=deal.token,
+        maturity=int(chain.call(deal.token.functions.maturity())),
+    )
+    assert chain.call(deal.token.functions.finalPeriod()) == 3
+    c = chain
     accounts = holders(s, [UNIT, 2 * UNIT, 4 * UNIT])
     for period in (1, 2, 3):
         distribute(s, period, 1_000)
     c.send(c.tx(s.stranger, s.token, "claimFor", [a.address for a in accounts]))
     c.send(c.tx(s.servicer, s.token, "sweepDust"))
-    deal = SimpleNamespace(  # the parts of a Deal the reconciliation reads, for a bare token
-        token=s.token,
-        stablecoin=s.stablecoin,
-        tranches=[],
-        waterfall=None,
-        deployment=SimpleNamespace(contracts={"token": {"block": 0}}),
-    )
-    rec = reconcile(c, cast(Any, deal))
+    rec = reconcile(c, deal)
     assert rec.mismatches == 0, rec.problems
     assert rec.swept > 0
     assert rec.claimed + rec.claimable + rec.dust + rec.swept == rec.distributed == 3_000

@@ -11,14 +11,16 @@ import pytest
 
 from tokenizer.chain import Chain
 from tokenizer.chain.accounts import dev_accounts
+from tokenizer.compliance.check import check_transfer
 from tokenizer.compliance.rules import rule_steps
 from tokenizer.deploy import Roles, deal_plan, deploy_deal
 from tokenizer.deploy.structure import local_party
 from tokenizer.errors import TransactionReverted
+from tokenizer.operations.history import deal_history
 from tokenizer.reconcile import reconcile
 from tokenizer.simulation.pipeline import RunSettings, run_deal
 from tokenizer.simulation.population import make_population, plan_tranche_purchases
-from tokenizer.simulation.runner import Simulation
+from tokenizer.simulation.runner import Simulation, SimulationOptions
 from tokenizer.spec import DealSpec, load_spec
 from tokenizer.workspace import Workspace
 
@@ -61,6 +63,26 @@ def test_a_structured_plan_has_a_token_and_an_offering_per_tranche_and_the_water
     assert "senior: compliance: investors professional or above" not in calls
     assert calls["junior: compliance: US investors accredited"].args[1] == 2
     assert {c.target for c in plan.calls if c.function == "addTrigger"} == {"waterfall"}
+
+
+def test_every_tranche_a_mezzanine_too_has_a_market_trading_its_own_token() -> None:
+    spec = load_spec(TRANCHED)
+    assert spec.structure is not None
+    senior, junior = spec.structure.tranches
+    half = junior.size // 2
+    mezzanine = replace(
+        senior, name="mezzanine", symbol="XPDM", size=half, supply=junior.supply // 2,
+        coupon_bps=700, amortisation="bullet",
+    )  # fmt: skip
+    junior = replace(junior, size=junior.size - half, supply=junior.supply - junior.supply // 2)
+    three = replace(spec, structure=replace(spec.structure, tranches=(senior, mezzanine, junior)))
+    plan = deal_plan(three, holders().holders())
+    markets = {c.key: c.args[0].key for c in plan.contracts if c.contract == "DvPMarket"}
+    assert markets == {
+        "market": "tranche_senior",  # the key a plain deal's market has
+        "market_mezzanine": "tranche_mezzanine",
+        "market_junior": "tranche_junior",
+    }
 
 
 def test_the_sale_plan_places_every_tranche_exactly_with_eligible_buyers() -> None:
@@ -168,3 +190,78 @@ def test_a_retail_investor_cannot_buy_the_professional_junior(chain: Chain, tmp_
     chain.send(chain.tx(retail.account, deal.stablecoin, "approve", senior.offering.address, pay))
     chain.send(chain.tx(retail.account, senior.offering, "buy", pay))
     assert chain.call(senior.token.functions.balanceOf(retail.address)) > 0
+
+
+def test_the_junior_trades_in_its_own_market_and_every_tranche_still_reconciles(
+    chain: Chain, tmp_path: Path
+) -> None:
+    """Each tranche has its DvP market; the simulated investors trade the junior there too,
+    under the junior's own rules (a retail buyer is refused by its investor-class rule)."""
+    spec = load_spec(TRANCHED)
+    assert spec.structure is not None
+    with Workspace.current().with_records_in(tmp_path / "deployments").use():
+        deal = deploy_deal(chain, spec)
+        population = make_population(spec, 60)
+        options = SimulationOptions(trades_per_period=6)
+        sim = Simulation(chain, deal, spec, population, [500_000 * 10**6] * 8, options)
+        sim.onboard()
+        sim.sell()
+        sim.run_periods()
+        rec = reconcile(chain, deal, spec=spec)
+    senior, junior = deal.tranches
+    assert senior.market is not None and senior.market.address == deal.market.address
+    assert junior.market is not None and junior.market.address != deal.market.address
+    assert chain.call(junior.market.functions.asset()) == junior.token.address
+    taken = junior.market.events.OfferTaken
+    start = int(deal.deployment.contracts["market_junior"]["block"])
+    trades = [
+        taken.decode(log)
+        for log in chain.logs(junior.market.address, start, None, topics=[taken.topic])
+    ]
+    assert trades, "no junior trade settled"
+    buyers = {t["buyer"] for t in trades}
+    classes = {i.address: i.investor_class for i in population}
+    assert all(classes[b] != "retail" for b in buyers)  # the junior is for professionals
+    assert sim.result.tally.refused.get("investor class", 0) > 0
+    assert deal_history(chain, deal).trades == sim.result.tally.trades
+    assert rec.mismatches == 0, rec.problems
+    assert all(t["mismatches"] == 0 for t in rec.tranches.values())
+
+
+def test_a_retail_buyer_cannot_take_a_junior_offer_and_is_told_why(
+    chain: Chain, tmp_path: Path
+) -> None:
+    spec = load_spec(TRANCHED)
+    with Workspace.current().with_records_in(tmp_path / "deployments").use():
+        deal = deploy_deal(chain, spec)
+    population = make_population(spec, 60)
+    sim = Simulation(chain, deal, spec, population, [])
+    sim.onboard()
+    sim.sell()
+    junior = deal.tranches[-1]
+    assert junior.market is not None
+    holders = sim.tranche_markets[0].holdings.holders()
+    seller, balance = holders[0]
+    retail = next(i for i in population if i.investor_class == "retail" and i.country != "US")
+    chain.advance_to(chain.timestamp() + (spec.compliance.lockup_days + 1) * 86_400)
+    verdict = check_transfer(chain, junior.token, seller.address, retail.address, balance)
+    assert not verdict.allowed and verdict.rule == "investor class"
+    assert "retail investor" in verdict.message and "minimum professional" in verdict.message
+    price = balance // 10**12  # par: one settlement unit a whole token
+    chain.send_many(
+        [
+            chain.tx(seller.account, junior.token, "approve", junior.market.address, balance),
+            chain.tx(deal.roles.admin, deal.stablecoin, "mint", retail.address, price),
+            chain.tx(retail.account, deal.stablecoin, "approve", junior.market.address, price),
+        ]
+    )
+    expiry = chain.timestamp() + 86_400
+    receipt = chain.send(chain.tx(seller.account, junior.market, "offer", balance, price, expiry))
+    offer_id = junior.market.events.OfferCreated.decode(
+        next(log for log in receipt.logs if log["address"].lower() == junior.market.address.lower())
+    )["offerId"]
+    with pytest.raises(TransactionReverted, match="investor class is below the minimum"):
+        chain.send(chain.tx(retail.account, junior.market, "take", offer_id))
+    # The senior has no such rule: the same retail investor may buy it.
+    senior_seller = sim.holdings.holders()[0][0]
+    assert check_transfer(chain, deal.token, senior_seller.address, retail.address, 1).allowed

@@ -3,13 +3,17 @@
 One place encodes calls, decodes results, computes event topics and decodes logs, and turns
 revert data into custom errors with named arguments; nothing else types a signature by hand.
 Encoding goes straight through ``eth_abi`` (about 30x faster than going through web3's contract
-objects, which validate every argument against every overload).
+objects, which validate every argument against every overload). Results and events made of
+static words only (integers, booleans, addresses, fixed bytes, tuples of them: most reads) are
+decoded word by word, about 10x faster than ``eth_abi`` and equal to it; anything else, or a
+word ``eth_abi`` would refuse, goes through ``eth_abi``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
@@ -69,6 +73,80 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def static_words(items: Sequence[Mapping[str, Any]]) -> int | None:
+    """How many 32-byte words ``items`` take if every one is static and elementary (or a tuple
+    of such), else None."""
+    words = 0
+    for item in items:
+        kind: str = item["type"]
+        if kind == "tuple":
+            inner = static_words(item["components"])
+            if inner is None:
+                return None
+            words += inner
+        elif kind in ("bool", "address") or (
+            kind.startswith(("uint", "int", "bytes")) and kind[-1].isdigit()
+        ):
+            words += 1
+        else:
+            return None  # arrays, strings, dynamic bytes
+    return words
+
+
+class _Unreadable(Exception):
+    """A word the fast path leaves to ``eth_abi`` (which then raises its own error)."""
+
+
+def _word(kind: str, word: bytes) -> Any:
+    if kind.startswith("uint"):
+        value = int.from_bytes(word, "big")
+        if value >> int(kind[4:] or 256):
+            raise _Unreadable
+        return value
+    if kind.startswith("int"):
+        value = int.from_bytes(word, "big", signed=True)
+        bits = int(kind[3:] or 256)
+        if not -(1 << (bits - 1)) <= value < 1 << (bits - 1):
+            raise _Unreadable
+        return value
+    if kind == "bool":
+        if word[:31] != bytes(31) or word[31] > 1:
+            raise _Unreadable
+        return word[31] == 1
+    if kind == "address":
+        if word[:12] != bytes(12):
+            raise _Unreadable
+        return str(to_checksum_address("0x" + word[12:].hex()))
+    size = int(kind[5:])  # bytesN
+    if word[size:] != bytes(32 - size):
+        raise _Unreadable
+    return word[:size]
+
+
+def _read_static(items: Sequence[Mapping[str, Any]], raw: bytes, at: int) -> tuple[list[Any], int]:
+    values: list[Any] = []
+    for item in items:
+        if item["type"] == "tuple":
+            inner, at = _read_static(item["components"], raw, at)
+            values.append(tuple(inner))
+        else:
+            values.append(_word(item["type"], raw[at : at + 32]))
+            at += 32
+    return values, at
+
+
+def decode_values(items: Sequence[Mapping[str, Any]], raw: bytes, words: int | None) -> list[Any]:
+    """``raw`` decoded as ``items`` and normalised (:func:`normalise`); ``words`` is
+    :func:`static_words` of ``items``, for the fast path."""
+    if words is not None and len(raw) >= 32 * words:
+        try:
+            return _read_static(items, raw, 0)[0]
+        except _Unreadable:
+            pass
+    values = abi_decode([abi_type(i) for i in items], raw)
+    return [normalise(i, v) for i, v in zip(items, values, strict=True)]
+
+
 @dataclass(frozen=True)
 class FunctionAbi:
     """One function: its selector and parameter types."""
@@ -92,10 +170,13 @@ class FunctionAbi:
                 f"bad arguments for {self.name}({', '.join(self.inputs)}): {exc}"
             ) from None
 
+    @cached_property
+    def _words(self) -> int | None:
+        return static_words(self.outputs)
+
     def decode(self, data: str | bytes) -> Any:
         """The return value: one value alone, several as a tuple."""
-        values = abi_decode(self.output_types, to_bytes(data))
-        shown = tuple(normalise(o, v) for o, v in zip(self.outputs, values, strict=True))
+        shown = tuple(decode_values(self.outputs, to_bytes(data), self._words))
         return shown[0] if len(shown) == 1 else shown
 
 
@@ -108,17 +189,22 @@ class EventAbi:
     topic: str  # 0x-prefixed keccak of the signature
     fields: tuple[AbiItem, ...]
 
-    def decode(self, log: Mapping[str, Any]) -> dict[str, Any]:
-        """The fields of ``log`` (which must be this event's) by name."""
+    @cached_property
+    def _layout(self) -> tuple[list[AbiItem], list[AbiItem], int | None]:
         indexed = [f for f in self.fields if f.get("indexed")]
         plain = [f for f in self.fields if not f.get("indexed")]
+        return indexed, plain, static_words(plain)
+
+    def decode(self, log: Mapping[str, Any]) -> dict[str, Any]:
+        """The fields of ``log`` (which must be this event's) by name."""
+        indexed, plain, words = self._layout
         values: dict[str, Any] = {}
         for f, topic in zip(indexed, log["topics"][1:], strict=True):
-            (value,) = abi_decode([abi_type(f)], to_bytes(topic))
-            values[f["name"]] = normalise(f, value)
-        decoded = abi_decode([abi_type(f) for f in plain], to_bytes(log["data"]))
+            (value,) = decode_values([f], to_bytes(topic), static_words([f]))
+            values[f["name"]] = value
+        decoded = decode_values(plain, to_bytes(log["data"]), words)
         for f, value in zip(plain, decoded, strict=True):
-            values[f["name"]] = normalise(f, value)
+            values[f["name"]] = value
         return values
 
 

@@ -196,6 +196,26 @@ class Chain(LocalControls):
                 results.append(fn.decode(reply["result"]))
         return results
 
+    def call_many(
+        self, calls: Sequence[tuple[BoundCall, int | str]], action: str = "reading"
+    ) -> list[Any]:
+        """Run many view calls, each at its own block, in JSON-RPC batches (a period's state
+        after each of a run of periods, say); a revert becomes a readable refusal."""
+        results: list[Any] = []
+        for start in range(0, len(calls), READ_BATCH_SIZE):
+            chunk = calls[start : start + READ_BATCH_SIZE]
+            replies = self.rpc.batch(
+                [
+                    ("eth_call", [{"to": b.contract.address, "data": b.data}, _block(block)])
+                    for b, block in chunk
+                ]
+            )
+            for (bound, _), reply in zip(chunk, replies, strict=True):
+                if "error" in reply:
+                    raise self._revert_from_error(action, reply["error"])
+                results.append(bound.function.decode(reply["result"]))
+        return results
+
     def data(self, contract: Contract, function: str, *args: Any) -> str:
         """ABI-encoded call data for ``contract.function(*args)``."""
         return contract.interface.function(function, len(args)).encode(args)

@@ -7,15 +7,18 @@ on a public testnet there is no time travel, and native coin is never sent to ma
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eth_account.signers.local import LocalAccount
 
 from tokenizer.chain.rpc import RpcClient
 from tokenizer.errors import ChainError
 
+INTRINSIC_GAS = 21_000  # what any transaction uses at least; a contract call uses more
+
 if TYPE_CHECKING:
     from tokenizer.chain.client import Receipt, TxRequest
+    from tokenizer.chain.contract import BoundCall
 
 
 class LocalControls:
@@ -35,6 +38,13 @@ class LocalControls:
         def forget_nonces(self) -> None: ...
         def balances(self, addresses: Sequence[str]) -> list[int]: ...
         def send_many(self, reqs: Sequence[TxRequest], batch_size: int = ...) -> list[Receipt]: ...
+        def sign(self, req: TxRequest, gas: int) -> str: ...
+        def call_many(
+            self, calls: Sequence[tuple[BoundCall, int | str]], action: str = ...
+        ) -> list[Any]: ...
+        def _await_receipts(
+            self, reqs: Sequence[TxRequest], hashes: Sequence[str]
+        ) -> list[Receipt]: ...
 
     def require_local(self, what: str) -> None:
         if not self.is_local:
@@ -84,6 +94,54 @@ class LocalControls:
         self._clock_floor = 0
         self.forget_nonces()
         self.refresh_fees()
+
+    def send_one_per_block(
+        self, reqs: Sequence[TxRequest], gas: int, reads: Sequence[BoundCall] = ()
+    ) -> tuple[list[Receipt], list[list[Any]]]:
+        """Send transactions that depend on each other (each needs the one before it: a run of
+        waterfall periods) in one batch and mine them one per block, reading ``reads`` after
+        each block; Anvil only. Returns the receipts and, per transaction, the answers.
+
+        Nothing is estimated (a later transaction would fail against the state before the
+        earlier ones): each is signed with ``gas``, and the block gas limit is held at ``gas``
+        plus the intrinsic 21,000 while they are mined, so that no block has room for a second
+        call. The reads run against the latest block, never a historical one (Anvil keeps a
+        limited number of past states, and writes older ones to disk), each in its own request
+        after the block's mining (sent in one request with the next block's mining, a read
+        pinned to the newest block can see the next one's state). A transaction that
+        reverts raises (:class:`TransactionReverted`); a block holding two of them raises too.
+        The block gas limit and automining are restored afterwards.
+        """
+        self.require_local("mining one transaction per block")
+        if "anvil" not in self.client_version:
+            raise ChainError("mining one transaction per block needs Anvil")
+        if not reqs:
+            return [], []
+        raws = [self.sign(req, gas) for req in reqs]
+        block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
+        limit = int(block["gasLimit"], 16)
+        answers: list[list[Any]] = []
+        self.rpc.call("evm_setAutomine", [False])
+        try:
+            self.rpc.call("evm_setBlockGasLimit", [hex(gas + INTRINSIC_GAS)])
+            replies = self.rpc.batch([("eth_sendRawTransaction", [raw]) for raw in raws])
+            for req, reply in zip(reqs, replies, strict=True):
+                if "error" in reply:
+                    self.forget_nonces()
+                    message = reply["error"].get("message", reply["error"])
+                    raise ChainError(f"{req.action}: the node refused the transaction: {message}")
+            for _ in raws:
+                self.rpc.call("evm_mine")
+                if reads:
+                    answers.append(self.call_many([(b, "latest") for b in reads]))
+        finally:
+            self.rpc.call("evm_setBlockGasLimit", [hex(limit)])
+            self.rpc.call("evm_setAutomine", [True])
+        receipts = self._await_receipts(reqs, [str(r["result"]) for r in replies])
+        blocks = [r.block_number for r in receipts]
+        if len(set(blocks)) != len(blocks):
+            raise ChainError(f"{len(blocks)} transactions mined into {len(set(blocks))} blocks")
+        return receipts, answers
 
     def fund(self, addresses: Sequence[str], wei: int, funder: LocalAccount | None = None) -> None:
         """Top up to ``wei`` of the native coin each address holding less than half of it.

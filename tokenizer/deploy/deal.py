@@ -9,6 +9,7 @@ from eth_account.signers.local import LocalAccount
 from tokenizer.chain import Chain, Contract
 from tokenizer.deploy.plan import RoleHolders
 from tokenizer.deploy.record import Deployment
+from tokenizer.deploy.structure import market_key
 from tokenizer.errors import ChainError
 
 
@@ -34,11 +35,13 @@ class Roles:
 
 @dataclass(frozen=True)
 class Tranche:
-    """One tranche of a structured deal: its name, token and primary offering."""
+    """One tranche of a structured deal: its name, token, primary offering and secondary market
+    (None in a record made before every tranche had one)."""
 
     name: str
     token: Contract
     offering: Contract
+    market: Contract | None = None
 
 
 @dataclass
@@ -84,10 +87,19 @@ def attach(chain: Chain, dep: Deployment, roles: Roles | None = None) -> Deal:
         return chain.contract(dep.contracts[key]["name"], address)
 
     if "waterfall" in dep.contracts:
-        # A structured deal: ``token`` and ``offering`` are the most senior tranche's (the one
-        # the market trades); every tranche is in ``tranches``.
+        # A structured deal: ``token``, ``offering`` and ``market`` are the most senior
+        # tranche's; every tranche (with its own market) is in ``tranches``.
         names = [k.removeprefix("tranche_") for k in dep.contracts if k.startswith("tranche_")]
-        tranches = tuple(Tranche(n, handle(f"tranche_{n}"), handle(f"offering_{n}")) for n in names)
+        markets = [market_key(n, i) for i, n in enumerate(names)]
+        tranches = tuple(
+            Tranche(
+                n,
+                handle(f"tranche_{n}"),
+                handle(f"offering_{n}"),
+                handle(m) if m in dep.contracts else None,
+            )
+            for n, m in zip(names, markets, strict=True)
+        )
         return Deal(
             deployment=dep,
             signers=roles,

@@ -5,9 +5,9 @@ last), each with the deal's compliance rules plus its own (``min_investor_class`
 ``PrimaryOffering`` per tranche, at par (one whole token per whole settlement unit of
 principal), whose soft cap is its hard cap: a note issue is placed in full or refunded, since
 the waterfall's principals are fixed when it is deployed and must equal the tokens sold. A
-``DvPMarket`` for the most senior tranche (the one investors trade). The ``Waterfall`` holds
-every tranche token's SERVICER_ROLE (it alone distributes to them) and gets the deal's fees,
-schedules, reserve target, guarantors and triggers, then its opening reserve.
+``DvPMarket`` per tranche, where its holders trade it under the tranche's own rules. The
+``Waterfall`` holds every tranche token's SERVICER_ROLE (it alone distributes to them) and gets
+the deal's fees, schedules, reserve target, guarantors and triggers, then its opening reserve.
 
 Guarantors and fee recipients other than the servicer are accounts of their own. On a local
 chain they are simulated (:func:`local_party`: a key derived from the deal and the party's
@@ -47,6 +47,7 @@ __all__ = [
     "guarantor_address",
     "guarantor_signer",
     "local_party",
+    "market_key",
     "offering_key",
     "structured_plan",
     "tranche_key",
@@ -61,6 +62,12 @@ def tranche_key(name: str) -> str:
 
 def offering_key(name: str) -> str:
     return f"offering_{name}"
+
+
+def market_key(name: str, index: int) -> str:
+    """The record's key of tranche ``index``'s market: ``market`` for the most senior (the key
+    of a plain deal's market), ``market_<name>`` for the others."""
+    return "market" if index == 0 else f"market_{name}"
 
 
 def guarantor_signer(index: int) -> str:
@@ -153,10 +160,12 @@ def structured_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
                 ),
             )
         )
-    senior = structure.tranches[0]
-    contracts.append(
-        ContractStep("market", "DvPMarket", (Ref(tranche_key(senior.name)), Ref("stablecoin")))
-    )
+    for n, t in enumerate(structure.tranches):  # the senior's is "market", as a plain deal's
+        contracts.append(
+            ContractStep(
+                market_key(t.name, n), "DvPMarket", (Ref(tranche_key(t.name)), Ref("stablecoin"))
+            )
+        )
     terms = terms_of(structure, spec.periods, spec.revenue.periods_per_year)
     rated = terms.tranches
     contracts.append(

@@ -22,7 +22,12 @@ class History:
 def deal_history(chain: Chain, deal: Deal, block: int | None = None) -> History:
     start = min(int(c["block"]) for c in deal.deployment.contracts.values() if "block" in c)
     taken = deal.market.events.OfferTaken
-    trades = chain.logs(deal.market.address, start, block, topics=[taken.topic])
+    markets = [deal.market, *(t.market for t in deal.tranches[1:] if t.market is not None)]
+    trades = [
+        log
+        for market in markets  # a structured deal: every tranche's market
+        for log in chain.logs(market.address, start, block, topics=[taken.topic])
+    ]
     claimed = deal.token.events.RevenueClaimed
     freeze = deal.token.events.WalletFreezeSet
     token_logs = chain.logs(

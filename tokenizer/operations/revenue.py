@@ -100,7 +100,13 @@ def claimable(
 
 def sweep_dust(chain: Chain, deal: Deal) -> int:
     """After the final period: the servicer takes back the rounding dust released by the
-    holders' claims (``DustSwept``). Returns the units swept (0 if none is released)."""
+    holders' claims (``DustSwept``). Returns the units swept (0 if none is released).
+
+    A structured deal's tranche tokens are paid by the waterfall, which alone holds their
+    SERVICER_ROLE and has no sweep: their dust stays in them (the reconciliation reports it
+    per tranche), and nothing is sent."""
+    if deal.structured:
+        return 0
     amount = int(chain.call(deal.token.functions.sweepableDust()))
     if amount:
         chain.send(chain.tx(deal.roles.servicer, deal.token, "sweepDust"))

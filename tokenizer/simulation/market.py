@@ -2,8 +2,10 @@
 
 Each round a few holders sell part of their tokens to other investors. Every planned trade is
 first put to the token's ``canTransfer``; a refused one (a lock-up still running, a buyer over
-the maximum balance, a frozen wallet...) is counted by the rule that refused it and not sent.
-The buyers' payments are minted: their bank pays them, in the simulation.
+the maximum balance, a frozen wallet, a retail buyer of a junior tranche for professional
+investors...) is counted by the rule that refused it and not sent. A structured deal has a
+market per tranche, each trading its tranche token under that token's own rules. The buyers'
+payments are minted: their bank pays them, in the simulation.
 """
 
 from __future__ import annotations
@@ -42,16 +44,24 @@ class TradeTally:
 
 
 class Holdings:
-    """Token balances of the population, read from the chain once and then kept up to date."""
+    """Token balances of the population, read from the chain once and then kept up to date
+    (of the deal's token, or of ``token``: one tranche's)."""
 
-    def __init__(self, chain: Chain, deal: Deal, population: Sequence[Investor]) -> None:
+    def __init__(
+        self,
+        chain: Chain,
+        deal: Deal,
+        population: Sequence[Investor],
+        token: Contract | None = None,
+    ) -> None:
         self.chain, self.deal, self.population = chain, deal, list(population)
+        self.token = token or deal.token
         self._balances: dict[str, int] | None = None
 
     def holders(self) -> list[tuple[Investor, int]]:
         if self._balances is None:
             balances = self.chain.read_many(
-                self.deal.token, "balanceOf", [[i.address] for i in self.population]
+                self.token, "balanceOf", [[i.address] for i in self.population]
             )
             self._balances = {i.address: b for i, b in zip(self.population, balances, strict=True)}
         return [
@@ -65,7 +75,8 @@ class Holdings:
 
 
 class SecondaryMarket:
-    """Plans, checks and settles each round's trades."""
+    """Plans, checks and settles each round's trades of one token in its market (the deal's,
+    or one tranche's: ``market`` trading ``holdings.token``; ``salt`` varies the draws)."""
 
     def __init__(
         self,
@@ -75,13 +86,17 @@ class SecondaryMarket:
         holdings: Holdings,
         seed: int,
         trades_per_round: int,
+        market: Contract | None = None,
+        tally: TradeTally | None = None,
+        salt: int = 0,
     ) -> None:
         self.chain, self.deal, self.spec, self.holdings = chain, deal, spec, holdings
-        self.seed, self.trades_per_round = seed, trades_per_round
-        # The price of a whole token at the sale: a structured deal's traded (senior) tranche
-        # was sold at par, one settlement unit a token.
+        self.seed, self.trades_per_round, self.salt = seed, trades_per_round, salt
+        self.token, self.market = holdings.token, market or deal.market
+        # The price of a whole token at the sale: a structured deal's tranches were sold at
+        # par, one settlement unit a token.
         self.unit_price = spec.settlement.unit if deal.structured else spec.offering.price
-        self.tally = TradeTally()
+        self.tally = tally if tally is not None else TradeTally()
         self._approved: set[tuple[str, str]] = set()  # (wallet, token) allowances given
 
     def round(
@@ -90,7 +105,9 @@ class SecondaryMarket:
         """One round of trades after ``period``; ``renew`` refreshes lapsed KYC checks first."""
         if self.trades_per_round <= 0 or when >= self.deal.deployment.schedule["maturity"]:
             return
-        rng = np.random.default_rng([self.seed, period, 7])
+        rng = np.random.default_rng(
+            [self.seed, period, 7, self.salt] if self.salt else [self.seed, period, 7]
+        )
         holders = self.holdings.holders()
         if not holders:
             return
@@ -125,7 +142,7 @@ class SecondaryMarket:
             return
         verdicts = check_many(
             self.chain,
-            self.deal.token,
+            self.token,
             [(seller.address, buyer.address, amount) for seller, buyer, amount, _ in plans],
         )
         accepted = []
@@ -140,7 +157,7 @@ class SecondaryMarket:
     def _settle(self, trades: list[Trade]) -> None:
         """Sellers offer, buyers take: each trade both legs or neither, in the market."""
         chain, deal = self.chain, self.deal
-        market = deal.market.address
+        market = self.market.address
         setup: list[TxRequest] = [
             chain.tx(
                 deal.roles.admin,
@@ -151,20 +168,20 @@ class SecondaryMarket:
             )
         ]
         for seller, buyer, _, _ in trades:
-            for wallet, token in ((seller, deal.token), (buyer, deal.stablecoin)):
+            for wallet, token in ((seller, self.token), (buyer, deal.stablecoin)):
                 if (wallet.address, token.address) not in self._approved:
                     setup.append(chain.tx(wallet.account, token, "approve", market, MAX_UINT256))
                     self._approved.add((wallet.address, token.address))
         expiry = chain.timestamp() + OFFER_LIFETIME_SECONDS
         offers = [
-            chain.tx(seller.account, deal.market, "offer", amount, price, expiry)
+            chain.tx(seller.account, self.market, "offer", amount, price, expiry)
             for seller, _, amount, price in trades
         ]
         chain.send_many(setup)  # an offer is refused unless the seller has approved the market
         receipts = chain.send_many(offers)
-        ids = [_offer_id(receipt.logs, deal.market) for receipt in receipts]
+        ids = [_offer_id(receipt.logs, self.market) for receipt in receipts]
         takes = [
-            chain.tx(buyer.account, deal.market, "take", offer_id)
+            chain.tx(buyer.account, self.market, "take", offer_id)
             for (_, buyer, _, _), offer_id in zip(trades, ids, strict=True)
         ]
         try:
@@ -183,8 +200,8 @@ class SecondaryMarket:
         """After a batch of takes failed: an earlier trade of the round changed what a later
         one's check saw (say, the last free holder place). Some takes may have settled; the
         others are tried alone, and a refused one is counted and its offer withdrawn."""
-        chain, deal = self.chain, self.deal
-        offers = chain.read_many(deal.market, "offerOf", [[i] for i in ids])
+        chain = self.chain
+        offers = chain.read_many(self.market, "offerOf", [[i] for i in ids])
         settled, withdraw = [], []
         for trade, offer_id, take, offer in zip(trades, ids, takes, offers, strict=True):
             if not offer[1]:  # no longer open: it settled in the batch
@@ -195,7 +212,7 @@ class SecondaryMarket:
                 settled.append(trade)
             except TransactionReverted as refusal:
                 self.tally.refuse(_rule_of(refusal))
-                withdraw.append(chain.tx(trade[0].account, deal.market, "cancel", offer_id))
+                withdraw.append(chain.tx(trade[0].account, self.market, "cancel", offer_id))
         if withdraw:
             chain.send_many(withdraw)
         return settled

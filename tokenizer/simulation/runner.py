@@ -91,6 +91,22 @@ class Simulation:
             chain, deal, spec, self.holdings, self.options.seed, self.options.trades_per_period
         )
         self.result.tally = self.market.tally
+        # A structured deal's other tranches trade too, each in its market (one tally).
+        self.tranche_markets = [
+            SecondaryMarket(
+                chain,
+                deal,
+                spec,
+                Holdings(chain, deal, self.population, tranche.token),
+                self.options.seed,
+                self.options.trades_per_period,
+                market=tranche.market,
+                tally=self.market.tally,
+                salt=n,
+            )
+            for n, tranche in enumerate(deal.tranches)
+            if n > 0 and tranche.market is not None
+        ]
         self._kyc_expiry: dict[str, int] = {}
 
     # --------------------------------------------------------------- stages
@@ -159,6 +175,8 @@ class Simulation:
             if period < total:
                 self._review(period)
                 self.market.round(period, when, self._kyc_expiry, self._renew_kyc)
+                for market in self.tranche_markets:
+                    market.round(period, when, self._kyc_expiry, self._renew_kyc)
             if on_period:
                 on_period(period)
             if stop is not None and period >= stop:
