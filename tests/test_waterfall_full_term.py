@@ -103,9 +103,8 @@ def _deploy(chain: Chain, spec: DealSpec, records: Path) -> Deployed:
 def deals(
     artifacts: Artifacts, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Deployed]]:
-    """Both deployments, on an Anvil of this module's own: the paths mine some 7,000 blocks,
-    and Anvil writes every past state beyond its last 128 to disk (about 300 kB each, left
-    behind) unless told to keep none (the reads here are of the latest block only)."""
+    """Both deployments, on an Anvil of this module's own: the paths mine some 7,000 blocks
+    (every AnvilNode keeps no past state on disk, and the reads here are of the latest block)."""
     records = tmp_path_factory.mktemp("full-term-deployments")
     seed = load_spec(HUANGGANG)
     assert seed.structure is not None and seed.periods == 36 and not seed.structure.triggers
@@ -114,7 +113,7 @@ def deals(
         id=f"{seed.id}_triggers",
         structure=replace(seed.structure, triggers=TRIGGERS),
     )
-    with AnvilNode(accounts=10, extra_args=["--max-persisted-states", "0"]) as node:
+    with AnvilNode(accounts=10) as node:
         chain = Chain(node.url, artifacts, dev_accounts())
         yield {
             "seed": _deploy(chain, seed, records),
