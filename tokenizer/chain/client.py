@@ -193,6 +193,32 @@ class Chain(LocalControls):
                 results.append(fn.decode(reply["result"]))
         return results
 
+    def simulate(
+        self, calls: Sequence[BoundCall | tuple[str, BoundCall]]
+    ) -> list[tuple[bool, Any]] | None:
+        """Run ``calls`` one after the other on top of the latest block, each seeing the state
+        the ones before it left, sending nothing: per call, whether it succeeded and its decoded
+        result (None for a call that returned no data, as some tokens' ``transfer`` does). A
+        call given as ``(sender, call)`` runs from ``sender``, whose key is not needed
+        (``eth_simulateV1`` without validation: Geth, Anvil). None when the node does not offer
+        the method."""
+        items = [c if isinstance(c, tuple) else ("", c) for c in calls]
+        block_calls = [
+            {"to": c.contract.address, "data": c.data, **({"from": who} if who else {})}
+            for who, c in items
+        ]
+        reply = self.rpc.request(
+            "eth_simulateV1", [{"blockStateCalls": [{"calls": block_calls}]}, "latest"]
+        )
+        if "error" in reply or not reply.get("result"):
+            return None
+        out: list[tuple[bool, Any]] = []
+        for (_, c), r in zip(items, reply["result"][0]["calls"], strict=True):
+            ok = int(r["status"], 16) == 1
+            data = r.get("returnData") or "0x"
+            out.append((ok, c.function.decode(data) if ok and data != "0x" else None))
+        return out
+
     def data(self, contract: Contract, function: str, *args: Any) -> str:
         """ABI-encoded call data for ``contract.function(*args)``."""
         return contract.interface.function(function, len(args)).encode(args)

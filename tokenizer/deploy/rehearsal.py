@@ -36,6 +36,7 @@ class Rehearsal:
     max_fee: int  # wei per gas the transactions may pay at most
     expected_fee: int  # wei per gas at today's base fee plus the tip
     balance: int  # the deployer's native coin on the target, wei
+    notes: tuple[str, ...] = ()  # what could not be checked before deploying
 
     @property
     def gas(self) -> int:
@@ -71,6 +72,7 @@ class Rehearsal:
             f"  The deployer {self.deployer} holds {eth(self.balance)}: {verdict} (needs at "
             f"most {eth(self.most_cost)})."
         )
+        out += [f"  Note: {note}" for note in self.notes]
         return out
 
 
@@ -82,6 +84,7 @@ def rehearse(chain: Chain, spec: DealSpec, roles: Roles | None = None) -> Rehear
     expected = min(fees.max_fee, base // 2 + fees.tip)
     balance = chain.balance(roles.admin.address)
     steps: list[Step] = []
+    notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="rwa-rehearsal-") as tmp:
         workspace = Workspace.current().with_records_in(Path(tmp))
         recorded = record_path(chain.record_key, spec.id)
@@ -108,6 +111,7 @@ def rehearse(chain: Chain, spec: DealSpec, roles: Roles | None = None) -> Rehear
                     spec,
                     roles,
                     on_step=lambda name, reused: None if reused else names.append(name),
+                    notes=notes,
                 )
                 # The deployer sends one transaction per step, in the plan's order.
                 sent = [
@@ -120,5 +124,11 @@ def rehearse(chain: Chain, spec: DealSpec, roles: Roles | None = None) -> Rehear
                     label = name.split(" at 0x")[0] if " at 0x" in name else name
                     steps.append(Step(label, int(receipt["gasUsed"], 16)))
     return Rehearsal(
-        chain.network.name, roles.admin.address, steps, fees.max_fee, expected, balance
+        chain.network.name,
+        roles.admin.address,
+        steps,
+        fees.max_fee,
+        expected,
+        balance,
+        tuple(notes),
     )
