@@ -143,3 +143,47 @@ def test_a_replacement_the_fee_cap_does_not_allow_is_refused_naming_the_cap(
     assert "is not mined after 2 s" in message and "nonce 0" in message
     assert "above the cap max_fee_gwei = 20 of network rehearsal (networks.yaml)" in message
     assert "\n" not in message
+
+
+def test_a_deployment_interrupted_with_its_transaction_in_flight_resumes_without_deploying_twice(
+    testnet: AnvilNode, artifacts: Artifacts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deployer = funded(testnet, "interrupted deployer")
+    chain = chain_on(testnet, artifacts, deployer)
+    first_nonce = chain.nonce(deployer.address)
+    plan = DeploymentPlan(
+        contracts=(
+            ContractStep("usd", "MockStablecoin", ("Flight USD", "fUSD", deployer.address)),
+        ),
+        calls=(),
+        schedule=Schedule(sale_seconds=1, period_seconds=1, periods=1),
+        deployer=deployer.address,
+    )
+    path = tmp_path / "interrupted.json"
+    record = Deployment(
+        deal="interrupted",
+        chain_id=SEPOLIA,
+        fingerprint=plan.fingerprint(),
+        abi_hash=artifacts.abi_hash,
+        compiler_version=artifacts.compiler_version,
+        schedule={},
+        path=path,
+    )
+    rpc = RpcClient(testnet.url)
+    rpc.call("evm_setIntervalMining", [0])  # no block comes: the run stops with it in flight
+    monkeypatch.setattr("tokenizer.chain.client.RECEIPT_TIMEOUT_S", 0.5)
+    try:
+        with pytest.raises(ChainError, match="not mined within"):
+            execute(chain, plan, record, deployer)
+    finally:
+        rpc.call("evm_setIntervalMining", [1])
+    saved = Deployment.load(path)
+    assert saved is not None and "usd" not in saved.contracts
+    (in_flight,) = saved.pending["usd"]
+
+    monkeypatch.setattr("tokenizer.chain.client.RECEIPT_TIMEOUT_S", 30.0)
+    resumed = execute(chain_on(testnet, artifacts, deployer), plan, saved, deployer)
+    assert resumed.contracts["usd"]["tx"] == in_flight  # waited for, not sent again
+    assert resumed.pending == {}
+    assert chain.nonce(deployer.address) == first_nonce + 1  # one contract, deployed once
+    assert chain.code_at(resumed.contracts["usd"]["address"])

@@ -8,7 +8,7 @@ batch is estimated first, so a refusal is decoded and nothing of the batch is se
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -122,6 +122,9 @@ class Chain(LocalControls):
         self._anvil = "anvil" in client
         self._sync_send = self._anvil and self.is_local
         self._fees: Fees | None = None
+        # Told the hashes of transactions as they are sent (replacements too), before their
+        # receipts: the deployer records them, so an interrupted run finds them again.
+        self.on_sent: Callable[[list[str]], None] | None = None
 
     @property
     def record_key(self) -> str:
@@ -481,6 +484,8 @@ class Chain(LocalControls):
                 else:
                     hashes.append(result)
         finally:
+            if self.on_sent is not None and hashes:
+                self.on_sent(list(hashes))
             if batch_mine:
                 if hashes:
                     self._mine_pending(hashes)
@@ -550,27 +555,32 @@ class Chain(LocalControls):
                     )
                 delay = min(max(delay * 2, 0.002), 0.5)
                 time.sleep(delay)
-        receipts = []
-        for req, h in zip(reqs, hashes, strict=True):
-            raw = found[h]
-            receipt = Receipt(
-                tx_hash=str(raw.get("transactionHash") or h),
-                block_number=int(raw["blockNumber"], 16),
-                gas_used=int(raw["gasUsed"], 16),
-                status=int(raw["status"], 16),
-                contract_address=(
-                    to_checksum_address(raw["contractAddress"])
-                    if raw.get("contractAddress")
-                    else None
-                ),
-                logs=raw.get("logs", []),
-            )
-            if receipt.status != 1:
-                raise TransactionReverted(req.action, f"reverted on chain in tx {receipt.tx_hash}")
-            receipts.append(receipt)
+        receipts = [_receipt(found[h], h, req.action) for req, h in zip(reqs, hashes, strict=True)]
         if receipts and self.network.confirmations > 1:
             self._await_confirmations(max(r.block_number for r in receipts))
         return receipts
+
+    def await_sent(self, hashes: Sequence[str], action: str) -> Receipt | None:
+        """The receipt of whichever of ``hashes`` (one transaction, perhaps replaced) is mined,
+        waiting while the node still knows one of them; None if it knows none (dropped, or sent
+        to another chain). For a deployment resumed after an interruption."""
+        deadline = time.monotonic() + RECEIPT_TIMEOUT_S
+        while True:
+            for h, raw in zip(hashes, self.receipts(hashes), strict=True):
+                if raw:
+                    receipt = _receipt(raw, h, action)
+                    if self.network.confirmations > 1:
+                        self._await_confirmations(receipt.block_number)
+                    return receipt
+            known = self.rpc.batch([("eth_getTransactionByHash", [h]) for h in hashes])
+            if not any(r.get("result") for r in known):
+                return None
+            if time.monotonic() > deadline:
+                raise ChainError(
+                    f"{action}: transaction {hashes[-1]}, sent before the interruption, is still "
+                    f"not mined after {RECEIPT_TIMEOUT_S:.0f} s: wait and run the command again"
+                )
+            time.sleep(0.25)
 
     def _replace(self, hashes: list[str], signed: dict[str, Signed], waited: float) -> None:
         """Send the transaction last sent as ``hashes[-1]`` again, same nonce, higher fees; the
@@ -590,6 +600,8 @@ class Chain(LocalControls):
         new_hash = str(reply["result"])
         signed[new_hash] = tx
         hashes.append(new_hash)
+        if self.on_sent is not None:
+            self.on_sent([new_hash])
         self._fees = None  # later transactions are priced at today's fees
 
     def _bumped(self, last: Signed, tx_hash: str, waited: float) -> Fees:
@@ -647,6 +659,22 @@ class Chain(LocalControls):
                     f"within {RECEIPT_TIMEOUT_S:.0f} s"
                 )
             time.sleep(0.25)
+
+
+def _receipt(raw: dict[str, Any], tx_hash: str, action: str) -> Receipt:
+    receipt = Receipt(
+        tx_hash=str(raw.get("transactionHash") or tx_hash),
+        block_number=int(raw["blockNumber"], 16),
+        gas_used=int(raw["gasUsed"], 16),
+        status=int(raw["status"], 16),
+        contract_address=(
+            to_checksum_address(raw["contractAddress"]) if raw.get("contractAddress") else None
+        ),
+        logs=raw.get("logs", []),
+    )
+    if receipt.status != 1:
+        raise TransactionReverted(action, f"reverted on chain in tx {receipt.tx_hash}")
+    return receipt
 
 
 def _tx_hash(raw: str) -> str:

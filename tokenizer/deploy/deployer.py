@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict
 from itertools import groupby
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from tokenizer.chain import Chain, Contract
+from tokenizer.chain import Chain, Contract, Receipt
 from tokenizer.deploy.deal import Deal, Roles, attach
 from tokenizer.deploy.plan import DeploymentPlan, RoleHolders, changes, deal_plan, resolve
 from tokenizer.deploy.record import Deployment, record_path
@@ -64,7 +65,7 @@ def execute(
             report(f"{step.contract} at {addresses[step.key]}", True)
             continue
         args = resolve(list(step.args), addresses, dep.schedule)
-        receipt = chain.deploy(step.contract, args, sender)
+        receipt = _deploy_once(chain, dep, step.key, step.contract, args, sender)
         address = receipt.contract_address or ""
         dep.contracts[step.key] = {
             "name": step.contract,
@@ -73,6 +74,7 @@ def execute(
             "block": receipt.block_number,
             "gas": receipt.gas_used,
         }
+        dep.pending.pop(step.key, None)
         addresses[step.key] = address
         dep.save()
         report(f"{step.contract} at {address}", False)
@@ -102,6 +104,34 @@ def execute(
             dep.save()
             report(call.name, False)
     return dep
+
+
+def _deploy_once(
+    chain: Chain,
+    dep: Deployment,
+    key: str,
+    contract: str,
+    args: list[Any],
+    sender: LocalAccount,
+) -> Receipt:
+    """Deploy one contract step: if an interrupted run already sent it, wait for that
+    transaction instead; the hashes sent are recorded before their receipts."""
+    action = f"deploying {contract}"
+    if dep.pending.get(key):
+        found = chain.await_sent(dep.pending[key], action)
+        if found is not None and found.contract_address:
+            return found
+        dep.pending.pop(key)  # the node knows none of them: not deployed
+
+    def sent(hashes: list[str]) -> None:
+        dep.pending.setdefault(key, []).extend(hashes)
+        dep.save()
+
+    chain.on_sent = sent
+    try:
+        return chain.deploy(contract, args, sender)
+    finally:
+        chain.on_sent = None
 
 
 def deploy_plan(chain: Chain, plan: DeploymentPlan, sender: LocalAccount) -> dict[str, Contract]:

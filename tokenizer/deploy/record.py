@@ -40,6 +40,9 @@ class Deployment:
     steps: list[str] = field(default_factory=list)
     roles: dict[str, str] = field(default_factory=dict)  # admin, agent, servicer, treasury
     plan: dict[str, Any] = field(default_factory=dict)  # what the deployment sent (for diffs)
+    # Contract steps sent but not yet mined: key -> the transaction's hashes (a replacement
+    # adds one). A run interrupted meanwhile waits for them instead of deploying again.
+    pending: dict[str, list[str]] = field(default_factory=dict)
     reused: bool = False
     path: Path | None = None  # where it is saved; None keeps it in memory (contract tests)
 
@@ -73,6 +76,7 @@ class Deployment:
             "steps": self.steps,
             "roles": self.roles,
             "plan": self.plan,
+            "pending": self.pending,
         }
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=2) + "\n")
@@ -101,6 +105,7 @@ class Deployment:
                 steps=data["steps"],
                 roles=data.get("roles", {}),
                 plan=data.get("plan", {}),
+                pending=data.get("pending", {}),
                 path=path,
             )
         except KeyError as exc:
