@@ -27,8 +27,8 @@ demo: install
 	$(BIN)/rwa demo
 
 lint: install
-	$(BIN)/ruff check tokenizer tests scripts
-	$(BIN)/ruff format --check tokenizer tests scripts
+	$(BIN)/ruff check tokenizer tests tests_brownie scripts
+	$(BIN)/ruff format --check tokenizer tests tests_brownie scripts
 
 typecheck: install
 	$(BIN)/mypy

@@ -258,3 +258,57 @@ def test_a_private_key_is_never_taken_from_the_command_line(
     assert code != 0
     assert "a private key is never read from the command line" in err
     assert not (network / "keys").exists()
+
+
+def token_deal(testnet: AnvilNode, folder: Path, fee_bps: int, minted: int) -> Path:
+    """A deal settling in a QuirkyStablecoin taking ``fee_bps`` on transfers, ``minted`` units
+    of which a faucet account (not the deployer) holds."""
+    from tokenizer.chain import Chain, dev_accounts
+    from tokenizer.compiler import compile_contracts
+
+    faucet = dev_accounts(1)[0]
+    chain = Chain(testnet.url, compile_contracts(), [faucet])
+    address = chain.deploy("QuirkyStablecoin", ["Fee USD", "fUSD", faucet.address], faucet)
+    token = chain.contract("QuirkyStablecoin", address.contract_address or "")
+    if minted:
+        chain.send(chain.tx(faucet, token, "mint", faucet.address, minted))
+    if fee_bps:
+        chain.send(chain.tx(faucet, token, "setFee", fee_bps))
+    spec = folder / f"deal-{fee_bps}-{minted}.yaml"
+    spec.write_text(
+        SEED.read_text().replace("settlement:\n", f'settlement:\n  address: "{token.address}"\n', 1)
+    )
+    return spec
+
+
+def test_a_settlement_token_taking_a_fee_on_transfer_is_refused_before_anything_is_deployed(
+    capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
+) -> None:
+    key, address = keystore(network, "fee-token", testnet)
+    spec = token_deal(testnet, network, fee_bps=100, minted=5_000_000)
+    code, _, err = rwa(capsys, "deploy", spec, "--network", "rehearsal", "--keystore", key, "--yes")
+    assert code != 0
+    line = err.strip().splitlines()[-1]
+    assert line.startswith("error: settlement.address: the token at 0x"), line
+    assert "takes a fee on transfer" in line
+    assert "transfer of 5,000,000 units from" in line and "delivered 4,950,000" in line
+    assert nonce(testnet, address) == 0
+
+
+def test_a_plan_notes_a_settlement_token_no_one_holds_as_not_probed_for_a_fee(
+    capsys: pytest.CaptureFixture[str], testnet: AnvilNode, network: Path
+) -> None:
+    key, _ = keystore(network, "unheld-token", testnet)
+    held = token_deal(testnet, network, fee_bps=0, minted=5_000_000)
+    code, out, err = rwa(
+        capsys, "deploy", held, "--network", "rehearsal", "--keystore", key, "--dry-run"
+    )
+    assert code == 0, err
+    assert "not checked for a fee on transfer" not in out  # probed: a plain token
+
+    unheld = token_deal(testnet, network, fee_bps=100, minted=0)
+    code, out, err = rwa(
+        capsys, "deploy", unheld, "--network", "rehearsal", "--keystore", key, "--dry-run"
+    )
+    assert code == 0, err
+    assert "Note: settlement.address: not checked for a fee on transfer: no holder of it" in out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -199,6 +200,50 @@ def test_cast_reads_claims_and_names_a_refused_transfer_from_the_exported_signat
     data = "0x69d5fea9" + anvil_deal["stranger"][2:].lower().rjust(64, "0")
     decoded = cast("decode-error", data, home=home)  # offline, from the cache
     assert decoded.stdout.splitlines()[0] == f"{REFUSAL}(address)"
+
+
+VIEM_FLOW = ROOT / "tests" / "tools" / "viem_flow.ts"
+TSC = BIN / "tsc"
+
+
+def test_viem_reads_claims_and_names_a_refused_transfer_typed_by_the_exported_ts_modules(
+    anvil_deal: dict[str, Any], tmp_path: Path
+) -> None:
+    """The exported ``as const`` modules and a viem script, compiled together by tsc --strict
+    (viem's types checked against the ABIs), then run: reads, a claim, a refusal by name."""
+    work = tmp_path / "viem"
+    work.mkdir()
+    shutil.copytree(anvil_deal["export"] / "ts", work / "ts")
+    shutil.copy(VIEM_FLOW, work / "viem_flow.ts")
+    (work / "node_modules").symlink_to(ROOT / "node_modules")
+    (work / "package.json").write_text('{"type": "module"}\n')
+    options = ["--strict", "--target", "es2022", "--module", "nodenext", "--skipLibCheck"]
+    built = subprocess.run(
+        [str(TSC), *options, "--outDir", "dist", "viem_flow.ts"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=work,
+    )
+    assert built.returncode == 0, built.stdout[-3000:]
+    buyers = anvil_deal["buyers"]
+    assert buyers >= 3  # the last buyer: neither ethers' claimer (0) nor cast's (1)
+    key = "0x" + keccak(text=f"rwa-ethers-buyer:{buyers - 1}").hex()
+    argv = [anvil_deal["url"], anvil_deal["key"], DEAL, key, anvil_deal["stranger"]]
+    done = subprocess.run(
+        ["node", "dist/viem_flow.js", *argv],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        cwd=work,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result["symbol"] == "XPDR"
+    assert int(result["balance"]) > 0
+    assert result["status"] == "success"
+    assert int(result["claimed"]) == int(result["claimable"]) > 0
+    assert result["refusal"] == {"name": REFUSAL, "args": [anvil_deal["stranger"]]}
 
 
 def test_ganache_7_runs_a_deal_started_as_the_readme_says(

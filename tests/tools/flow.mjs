@@ -43,9 +43,20 @@ function revertData(error) {
   return walk(error);
 }
 
+// tx.wait() checks for the receipt once, then waits for the next block: on a chain that mines
+// a block per transaction (automine) a transaction mined just after that check leaves it
+// waiting for a block that never comes. So the receipt is polled for.
+async function mined(tx) {
+  for (;;) {
+    const receipt = await provider.getTransactionReceipt(tx.hash);
+    if (receipt) return receipt;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function send(promise) {
   const tx = await promise;
-  const receipt = await tx.wait();
+  const receipt = await mined(tx);
   if (receipt.status !== 1) throw new Error(`transaction ${tx.hash} failed`);
   return receipt;
 }
@@ -77,7 +88,7 @@ for (const buyer of investors) {
   sent.push(await usd.mint(address, maxPurchase));
   sent.push(await registry.registerInvestor(address, 344, 2, kycExpiry));
 }
-await Promise.all(sent.map((tx) => tx.wait()));
+await Promise.all(sent.map(mined));
 
 mark("buy");
 await travel(Math.max(0, schedule.sale_start - (await now())) + 1);

@@ -8,8 +8,8 @@ batch is estimated first, so a refusal is decoded and nothing of the batch is se
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
@@ -26,7 +26,10 @@ from tokenizer.chain.signer import Fees, Signer
 from tokenizer.compiler import Artifacts
 from tokenizer.errors import ChainError, TransactionReverted
 
-RECEIPT_TIMEOUT_S = 120.0
+RECEIPT_TIMEOUT_S = 120.0  # from the last (re)send of a transaction to its receipt
+# A replacement pays at least 12.5 % more on both fee caps (Geth asks for 10 %, others more).
+REPLACEMENT_BUMP = (9, 8)
+MAX_REPLACEMENTS = 5
 BATCH_SIZE = 200  # transactions per JSON-RPC batch
 READ_BATCH_SIZE = 1_000  # eth_calls per JSON-RPC batch
 BATCH_MINE_MIN = 3  # from this many transactions, mining them together beats automine
@@ -59,6 +62,17 @@ class TxRequest:
     data: str
     action: str
     value: int = 0
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A transaction as sent to a network that is not local: enough to send it again with the
+    same nonce and higher fees if it is not mined in time."""
+
+    req: TxRequest
+    nonce: int
+    gas: int
+    fees: Fees
 
 
 def waves(reqs: Sequence[TxRequest]) -> list[list[int]]:
@@ -102,9 +116,15 @@ class Chain(LocalControls):
         self.signer = Signer(self.chain_id)
         self._nonces: dict[str, int] = {}
         self._clock_floor = 0  # the chain's time is known to be at least this
-        # Anvil answers eth_sendRawTransactionSync (EIP-7966) with the receipt: no polling.
-        self._sync_send = "anvil" in client
+        # Anvil answers eth_sendRawTransactionSync (EIP-7966) with the receipt: no polling. On
+        # a network that is not local a transaction is sent and then watched instead, so one
+        # that sits in the pool underpriced is replaced after the network's replace_after_s.
+        self._anvil = "anvil" in client
+        self._sync_send = self._anvil and self.is_local
         self._fees: Fees | None = None
+        # Told the hashes of transactions as they are sent (replacements too), before their
+        # receipts: the deployer records them, so an interrupted run finds them again.
+        self.on_sent: Callable[[list[str]], None] | None = None
 
     @property
     def record_key(self) -> str:
@@ -215,6 +235,32 @@ class Chain(LocalControls):
                     raise self._revert_from_error(action, reply["error"])
                 results.append(bound.function.decode(reply["result"]))
         return results
+
+    def simulate(
+        self, calls: Sequence[BoundCall | tuple[str, BoundCall]]
+    ) -> list[tuple[bool, Any]] | None:
+        """Run ``calls`` one after the other on top of the latest block, each seeing the state
+        the ones before it left, sending nothing: per call, whether it succeeded and its decoded
+        result (None for a call that returned no data, as some tokens' ``transfer`` does). A
+        call given as ``(sender, call)`` runs from ``sender``, whose key is not needed
+        (``eth_simulateV1`` without validation: Geth, Anvil). None when the node does not offer
+        the method."""
+        items = [c if isinstance(c, tuple) else ("", c) for c in calls]
+        block_calls = [
+            {"to": c.contract.address, "data": c.data, **({"from": who} if who else {})}
+            for who, c in items
+        ]
+        reply = self.rpc.request(
+            "eth_simulateV1", [{"blockStateCalls": [{"calls": block_calls}]}, "latest"]
+        )
+        if "error" in reply or not reply.get("result"):
+            return None
+        out: list[tuple[bool, Any]] = []
+        for (_, c), r in zip(items, reply["result"][0]["calls"], strict=True):
+            ok = int(r["status"], 16) == 1
+            data = r.get("returnData") or "0x"
+            out.append((ok, c.function.decode(data) if ok and data != "0x" else None))
+        return out
 
     def data(self, contract: Contract, function: str, *args: Any) -> str:
         """ABI-encoded call data for ``contract.function(*args)``."""
@@ -382,14 +428,17 @@ class Chain(LocalControls):
 
     def sign(self, req: TxRequest, gas: int) -> str:
         """Sign ``req`` with the sender's next nonce and this chain's fee caps."""
+        return self._sign_as(Signed(req, self._next_nonce(req.sender.address), gas, self.fees()))
+
+    def _sign_as(self, tx: Signed) -> str:
         return self.signer.sign(
-            req.sender,
-            nonce=self._next_nonce(req.sender.address),
-            fees=self.fees(),
-            gas=gas,
-            to=req.to,
-            value=req.value,
-            data=req.data,
+            tx.req.sender,
+            nonce=tx.nonce,
+            fees=tx.fees,
+            gas=tx.gas,
+            to=tx.req.to,
+            value=tx.req.value,
+            data=tx.req.data,
         )
 
     @staticmethod
@@ -411,7 +460,7 @@ class Chain(LocalControls):
         receipts: list[Receipt] = []
         for start in range(0, len(reqs), batch_size):
             chunk = reqs[start : start + batch_size]
-            if self._sync_send:  # Anvil orders a sender's transactions by nonce itself
+            if self._anvil:  # Anvil orders a sender's transactions by nonce itself
                 receipts.extend(self._send_chunk(chunk))
                 continue
             # Other nodes (a Hardhat node, for one) refuse a nonce that is not yet next: send
@@ -431,10 +480,20 @@ class Chain(LocalControls):
             if "error" in reply:
                 raise self._revert_from_error(req.action, reply["error"])
         self._prefetch_nonces({req.sender.address for req in chunk})
-        raws = [
-            self.sign(req, self._gas_limit(int(reply["result"], 16)))
+        txs = [
+            Signed(
+                req,
+                self._next_nonce(req.sender.address),
+                self._gas_limit(int(reply["result"], 16)),
+                self.fees(),
+            )
             for req, reply in zip(chunk, estimates, strict=True)
         ]
+        raws = [self._sign_as(tx) for tx in txs]
+        # Kept by hash where a stuck transaction may have to be replaced.
+        signed = (
+            {} if self.is_local else {_tx_hash(raw): tx for raw, tx in zip(raws, txs, strict=True)}
+        )
         # On Anvil a few transactions are sent synchronously (each reply is the receipt); a large
         # batch is sent with automine off and mined into as few blocks as the gas limit allows.
         # (Mining by hand only where the chain is a local development chain.)
@@ -455,7 +514,7 @@ class Chain(LocalControls):
                     if "already known" in message or (sync and "timeout" in message):
                         # The node has it (or took it without confirming in time): poll for it.
                         sent_reqs.append(req)
-                        hashes.append("0x" + keccak(to_bytes(raw)).hex())
+                        hashes.append(_tx_hash(raw))
                         continue
                     if retries > 0 and any(word in message for word in NONCE_ERRORS):
                         stale.append(n)
@@ -470,13 +529,16 @@ class Chain(LocalControls):
                 else:
                     hashes.append(result)
         finally:
+            if self.on_sent is not None and hashes:
+                self.on_sent(list(hashes))
             if batch_mine:
                 if hashes:
                     self._mine_pending(hashes)
                 self.rpc.call("evm_setAutomine", [True])
         results: list[Receipt | None] = [None] * len(chunk)
         sent_at = [n for n in range(len(chunk)) if n not in stale]
-        for n, receipt in zip(sent_at, self._await_receipts(sent_reqs, hashes, ready), strict=True):
+        awaited = self._await_receipts(sent_reqs, hashes, ready, signed)
+        for n, receipt in zip(sent_at, awaited, strict=True):
             results[n] = receipt
         if stale:
             self.forget_nonces()
@@ -501,44 +563,135 @@ class Chain(LocalControls):
         reqs: Sequence[TxRequest],
         hashes: Sequence[str],
         ready: dict[str, dict[str, Any]] | None = None,
+        signed: dict[str, Signed] | None = None,
     ) -> list[Receipt]:
-        deadline = time.monotonic() + RECEIPT_TIMEOUT_S
+        """The receipts of ``hashes``, in order. A transaction in ``signed`` that is not mined
+        within the network's ``replace_after_s`` is sent again with the same nonce and higher
+        fees; its receipt is then that of whichever of its hashes was mined."""
+        now = time.monotonic()
+        deadline = now + RECEIPT_TIMEOUT_S
+        replace_after = self.network.replace_after_s
+        replace_at = now + replace_after if signed else float("inf")
+        sent: dict[str, list[str]] = {h: [h] for h in hashes}  # each hash sent for its nonce
+        replaced = 0
         found: dict[str, dict[str, Any]] = dict(ready or {})
         delay = 0.0
         while len(found) < len(hashes):
             missing = [h for h in hashes if h not in found]
-            for h, raw in zip(missing, self.receipts(missing), strict=True):
-                if raw:
-                    found[h] = raw
+            watched = [c for h in missing for c in sent[h]]
+            answers = dict(zip(watched, self.receipts(watched), strict=True))
+            for h in missing:
+                mined = next((answers[c] for c in sent[h] if answers[c]), None)
+                if mined:
+                    found[h] = mined
             if len(found) < len(hashes):
-                if time.monotonic() > deadline:
+                now = time.monotonic()
+                if signed and now >= replace_at and replaced < MAX_REPLACEMENTS:
+                    for h in missing:
+                        if h not in found:
+                            self._replace(sent[h], signed, replace_after)
+                    replaced += 1
+                    replace_at = now + replace_after
+                    deadline = now + RECEIPT_TIMEOUT_S
+                elif now > deadline:
                     raise ChainError(
                         f"{len(hashes) - len(found)} transaction(s) not mined within "
                         f"{RECEIPT_TIMEOUT_S:.0f} s (first: {missing[0]})"
                     )
                 delay = min(max(delay * 2, 0.002), 0.5)
                 time.sleep(delay)
-        receipts = []
-        for req, h in zip(reqs, hashes, strict=True):
-            raw = found[h]
-            receipt = Receipt(
-                tx_hash=h,
-                block_number=int(raw["blockNumber"], 16),
-                gas_used=int(raw["gasUsed"], 16),
-                status=int(raw["status"], 16),
-                contract_address=(
-                    to_checksum_address(raw["contractAddress"])
-                    if raw.get("contractAddress")
-                    else None
-                ),
-                logs=raw.get("logs", []),
-            )
-            if receipt.status != 1:
-                raise TransactionReverted(req.action, f"reverted on chain in tx {h}")
-            receipts.append(receipt)
+        receipts = [_receipt(found[h], h, req.action) for req, h in zip(reqs, hashes, strict=True)]
         if receipts and self.network.confirmations > 1:
             self._await_confirmations(max(r.block_number for r in receipts))
         return receipts
+
+    def await_sent(self, hashes: Sequence[str], action: str) -> Receipt | None:
+        """The receipt of whichever of ``hashes`` (one transaction, perhaps replaced) is mined,
+        waiting while the node still knows one of them; None if it knows none (dropped, or sent
+        to another chain). For a deployment resumed after an interruption."""
+        deadline = time.monotonic() + RECEIPT_TIMEOUT_S
+        while True:
+            for h, raw in zip(hashes, self.receipts(hashes), strict=True):
+                if raw:
+                    receipt = _receipt(raw, h, action)
+                    if self.network.confirmations > 1:
+                        self._await_confirmations(receipt.block_number)
+                    return receipt
+            known = self.rpc.batch([("eth_getTransactionByHash", [h]) for h in hashes])
+            if not any(r.get("result") for r in known):
+                return None
+            if time.monotonic() > deadline:
+                raise ChainError(
+                    f"{action}: transaction {hashes[-1]}, sent before the interruption, is still "
+                    f"not mined after {RECEIPT_TIMEOUT_S:.0f} s: wait and run the command again"
+                )
+            time.sleep(0.25)
+
+    def _replace(self, hashes: list[str], signed: dict[str, Signed], waited: float) -> None:
+        """Send the transaction last sent as ``hashes[-1]`` again, same nonce, higher fees; the
+        new hash joins ``hashes``. A bump the network's caps do not allow is refused."""
+        last = signed[hashes[-1]]
+        tx = replace(last, fees=self._bumped(last, hashes[-1], waited))
+        raw = self._sign_as(tx)
+        reply = self.rpc.request("eth_sendRawTransaction", [raw])
+        if "error" in reply:
+            message = str(reply["error"].get("message", reply["error"])).lower()
+            if "nonce too low" in message or "already known" in message:
+                return  # one of the hashes was mined meanwhile: the next poll finds it
+            raise ChainError(
+                f"{last.req.action}: replacing the stuck transaction {hashes[-1]} (nonce "
+                f"{last.nonce}) was refused by the node: {message}"
+            )
+        new_hash = str(reply["result"])
+        signed[new_hash] = tx
+        hashes.append(new_hash)
+        if self.on_sent is not None:
+            self.on_sent([new_hash])
+        self._fees = None  # later transactions are priced at today's fees
+
+    def _bumped(self, last: Signed, tx_hash: str, waited: float) -> Fees:
+        """Fees for a replacement of ``last``: at least 12.5 % more on both caps and at least
+        today's price, within the network's caps."""
+        num, den = REPLACEMENT_BUMP
+        least_tip = -(-last.fees.tip * num // den)
+        least_max = -(-last.fees.max_fee * num // den)
+        block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
+        base = int(block.get("baseFeePerGas") or "0x0", 16)
+        tip_reply = self.rpc.request("eth_maxPriorityFeePerGas")
+        market_tip = int(tip_reply["result"], 16) if "result" in tip_reply else least_tip
+        tip = max(least_tip, market_tip)
+        stuck = (
+            f"{last.req.action}: transaction {tx_hash} (nonce {last.nonce}) is not mined after "
+            f"{waited:.0f} s and"
+        )
+        name = self.network.name
+        tip_cap, cap = self.network.max_tip_wei, self.network.max_fee_wei
+        if tip_cap is not None:
+            if least_tip > tip_cap:
+                raise ChainError(
+                    f"{stuck} replacing it needs a priority fee of at least "
+                    f"{least_tip / 10**9:.2f} gwei, above the cap max_priority_fee_gwei = "
+                    f"{tip_cap / 10**9:g} of network {name} (networks.yaml): raise the cap, "
+                    "or wait for it to be mined"
+                )
+            tip = min(tip, tip_cap)
+        max_fee = max(least_max, 2 * base + tip)
+        if cap is not None:
+            if least_max > cap:
+                raise ChainError(
+                    f"{stuck} replacing it needs a max fee of at least {least_max / 10**9:.2f} "
+                    f"gwei, above the cap max_fee_gwei = {cap / 10**9:g} of network {name} "
+                    "(networks.yaml): raise the cap, or wait for it to be mined"
+                )
+            max_fee = min(max_fee, cap)
+            if max_fee < base + tip:
+                raise ChainError(
+                    f"{stuck} replacing it at today's base fee of {base / 10**9:.2f} gwei needs "
+                    f"a max fee of {(base + tip) / 10**9:.2f} gwei, above the cap max_fee_gwei "
+                    f"= {cap / 10**9:g} of network {name} (networks.yaml): raise the cap, or "
+                    "wait for it to be mined"
+                )
+        return Fees(max_fee=max(max_fee, tip), tip=tip)
 
     def _await_confirmations(self, block: int) -> None:
         """Wait until ``block`` has the network's number of confirmations."""
@@ -551,6 +704,26 @@ class Chain(LocalControls):
                     f"within {RECEIPT_TIMEOUT_S:.0f} s"
                 )
             time.sleep(0.25)
+
+
+def _receipt(raw: dict[str, Any], tx_hash: str, action: str) -> Receipt:
+    receipt = Receipt(
+        tx_hash=str(raw.get("transactionHash") or tx_hash),
+        block_number=int(raw["blockNumber"], 16),
+        gas_used=int(raw["gasUsed"], 16),
+        status=int(raw["status"], 16),
+        contract_address=(
+            to_checksum_address(raw["contractAddress"]) if raw.get("contractAddress") else None
+        ),
+        logs=raw.get("logs", []),
+    )
+    if receipt.status != 1:
+        raise TransactionReverted(action, f"reverted on chain in tx {receipt.tx_hash}")
+    return receipt
+
+
+def _tx_hash(raw: str) -> str:
+    return "0x" + keccak(to_bytes(raw)).hex()
 
 
 def _block(block: int | str) -> str:

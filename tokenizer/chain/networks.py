@@ -30,8 +30,10 @@ _FIELDS = {
     "confirmations",
     "max_fee_gwei",
     "max_priority_fee_gwei",
+    "replace_after_s",
     "roles",
 }
+REPLACE_AFTER_S = 90.0  # a transaction not mined this long is sent again with higher fees
 ROLE_NAMES = ("admin", "agent", "servicer", "treasury")
 # Parties of a structured deal that are not the issuer's: named by the deal, mapped here to an
 # address (or a keystore alias, read for its address only). The toolkit never signs for them.
@@ -51,6 +53,7 @@ class Network:
     confirmations: int = 1
     max_fee_wei: int | None = None
     max_tip_wei: int | None = None
+    replace_after_s: float = REPLACE_AFTER_S  # not local: resend a stuck transaction after
     roles: tuple[tuple[str, str], ...] = ()  # (role, keystore alias): who signs for the issuer
     # (kind, name, address or alias): a guarantor or fee recipient of a structured deal
     parties: tuple[tuple[str, str, str], ...] = ()
@@ -182,9 +185,16 @@ def _network(source: Path, name: str, entry: Any) -> Network:
         confirmations=number("confirmations", 1) or 1,
         max_fee_wei=number("max_fee_gwei", 0),
         max_tip_wei=number("max_priority_fee_gwei", 0),
+        replace_after_s=_seconds(where, entry.get("replace_after_s", REPLACE_AFTER_S)),
         roles=tuple(sorted(roles.items())),
         parties=tuple(parties),
     )
+
+
+def _seconds(where: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ChainError(f"{where}.replace_after_s: must be a number of seconds > 0, got {value!r}")
+    return float(value)
 
 
 def network(name: str) -> Network:

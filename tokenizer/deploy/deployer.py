@@ -16,7 +16,7 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from tokenizer.chain import Chain, Contract
+from tokenizer.chain import Chain, Contract, Receipt
 from tokenizer.deploy.deal import Deal, Roles, attach
 from tokenizer.deploy.plan import (
     CallStep,
@@ -27,6 +27,7 @@ from tokenizer.deploy.plan import (
     resolve,
 )
 from tokenizer.deploy.record import Deployment, record_path
+from tokenizer.deploy.settlement import probe_transfer
 from tokenizer.errors import ChainError, DeploymentError
 from tokenizer.spec import DealSpec
 
@@ -71,7 +72,7 @@ def execute(
             report(f"{step.contract} at {addresses[step.key]}", True)
             continue
         args = resolve(list(step.args), addresses, dep.schedule)
-        receipt = chain.deploy(step.contract, args, sender)
+        receipt = _deploy_once(chain, dep, step.key, step.contract, args, sender)
         address = receipt.contract_address or ""
         dep.contracts[step.key] = {
             "name": step.contract,
@@ -80,6 +81,7 @@ def execute(
             "block": receipt.block_number,
             "gas": receipt.gas_used,
         }
+        dep.pending.pop(step.key, None)
         addresses[step.key] = address
         dep.save()
         report(f"{step.contract} at {address}", False)
@@ -116,6 +118,34 @@ def execute(
     return dep
 
 
+def _deploy_once(
+    chain: Chain,
+    dep: Deployment,
+    key: str,
+    contract: str,
+    args: list[Any],
+    sender: LocalAccount,
+) -> Receipt:
+    """Deploy one contract step: if an interrupted run already sent it, wait for that
+    transaction instead; the hashes sent are recorded before their receipts."""
+    action = f"deploying {contract}"
+    if dep.pending.get(key):
+        found = chain.await_sent(dep.pending[key], action)
+        if found is not None and found.contract_address:
+            return found
+        dep.pending.pop(key)  # the node knows none of them: not deployed
+
+    def sent(hashes: list[str]) -> None:
+        dep.pending.setdefault(key, []).extend(hashes)
+        dep.save()
+
+    chain.on_sent = sent
+    try:
+        return chain.deploy(contract, args, sender)
+    finally:
+        chain.on_sent = None
+
+
 def deploy_plan(chain: Chain, plan: DeploymentPlan, sender: LocalAccount) -> dict[str, Contract]:
     """Deploy ``plan`` in full without a record (contract tests and the bench): its handles."""
     dep = Deployment(
@@ -136,17 +166,21 @@ def deploy_deal(
     roles: Roles | None = None,
     on_step: OnStep | None = None,
     redeploy: bool = False,
+    notes: list[str] | None = None,
 ) -> Deal:
     """Deploy (or reuse, or finish deploying) ``spec`` on ``chain``; return contract handles.
 
     On a chain that is not a local development chain a recorded deployment is never replaced
     silently: if the deal changed in a way that reaches the chain, this refuses and says what
-    changed, unless ``redeploy``.
+    changed, unless ``redeploy``. What could not be checked before deploying is added to
+    ``notes`` (for the plan a person reads).
     """
     roles = roles or Roles.from_accounts(chain.accounts)
     holders = deal_holders(chain, spec, roles)
     plan = deal_plan(spec, holders)
-    _check_settlement(chain, spec, plan)
+    found = _check_settlement(chain, spec, plan, holders.treasury)
+    if notes is not None:
+        notes.extend(found)
     path = record_path(chain.record_key, spec.id)
     dep = Deployment.load(path)
     if dep is not None and not _still_valid(chain, dep, plan):
@@ -221,14 +255,18 @@ def _party_signers(chain: Chain, spec: DealSpec, plan: DeploymentPlan) -> dict[s
     return signers
 
 
-def _check_settlement(chain: Chain, spec: DealSpec, plan: DeploymentPlan) -> None:
+def _check_settlement(
+    chain: Chain, spec: DealSpec, plan: DeploymentPlan, treasury: str
+) -> list[str]:
     """The mock stablecoin only on a local chain; an existing token must be one, with the
-    spec's decimals."""
+    spec's decimals, that delivers what is sent (probed by a simulated transfer). Returns what
+    could not be checked."""
     if not plan.existing and not chain.is_local:
         raise DeploymentError(
             f"settlement.address: on {chain.network.name} a deal settles in an existing token; "
             "give its address in the spec (the mock stablecoin is for local chains only)"
         )
+    notes: list[str] = []
     for known in plan.existing:
         if not chain.code_at(known.address):
             raise DeploymentError(
@@ -241,6 +279,20 @@ def _check_settlement(chain: Chain, spec: DealSpec, plan: DeploymentPlan) -> Non
                 f"settlement.decimals: the token at {known.address} has {decimals} decimals, "
                 f"the spec says {spec.settlement.decimals}"
             )
+        probe = probe_transfer(chain, token, [plan.deployer, treasury])
+        if probe.takes_a_fee:
+            raise DeploymentError(
+                f"settlement.address: the token at {known.address} takes a fee on transfer (a "
+                f"simulated transfer of {probe.sent:,} units from {probe.holder} delivered "
+                f"{probe.delivered:,} and cost the sender {probe.debited:,}): a deal settles in "
+                "a token that delivers exactly what is sent. Nothing was sent"
+            )
+        if not probe.checked:
+            notes.append(
+                f"settlement.address: not checked for a fee on transfer: {probe.reason}; "
+                "distribute and buy refuse such a token at first use"
+            )
+    return notes
 
 
 def recorded_deal(chain: Chain, spec: DealSpec) -> Deal:

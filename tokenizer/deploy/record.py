@@ -41,6 +41,9 @@ class Deployment:
     # admin, agent, servicer, treasury (addresses); off local chains a structured deal's parties
     roles: dict[str, Any] = field(default_factory=dict)
     plan: dict[str, Any] = field(default_factory=dict)  # what the deployment sent (for diffs)
+    # Contract steps sent but not yet mined: key -> the transaction's hashes (a replacement
+    # adds one). A run interrupted meanwhile waits for them instead of deploying again.
+    pending: dict[str, list[str]] = field(default_factory=dict)
     reused: bool = False
     path: Path | None = None  # where it is saved; None keeps it in memory (contract tests)
 
@@ -74,6 +77,7 @@ class Deployment:
             "steps": self.steps,
             "roles": self.roles,
             "plan": self.plan,
+            "pending": self.pending,
         }
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=2) + "\n")
@@ -102,6 +106,7 @@ class Deployment:
                 steps=data["steps"],
                 roles=data.get("roles", {}),
                 plan=data.get("plan", {}),
+                pending=data.get("pending", {}),
                 path=path,
             )
         except KeyError as exc:

@@ -38,6 +38,7 @@ class Rehearsal:
     expected_fee: int  # wei per gas at today's base fee plus the tip
     balance: int  # the deployer's native coin on the target, wei
     parties: tuple[str, ...] = ()  # steps left to other parties, with what each runs
+    notes: tuple[str, ...] = ()  # what could not be checked before deploying
 
     @property
     def gas(self) -> int:
@@ -73,6 +74,7 @@ class Rehearsal:
             f"  The deployer {self.deployer} holds {eth(self.balance)}: {verdict} (needs at "
             f"most {eth(self.most_cost)})."
         )
+        out += [f"  Note: {note}" for note in self.notes]
         return out + list(self.parties)
 
 
@@ -84,6 +86,7 @@ def rehearse(chain: Chain, spec: DealSpec, roles: Roles | None = None) -> Rehear
     expected = min(fees.max_fee, base // 2 + fees.tip)
     balance = chain.balance(roles.admin.address)
     steps: list[Step] = []
+    notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="rwa-rehearsal-") as tmp:
         workspace = Workspace.current().with_records_in(Path(tmp))
         recorded = record_path(chain.record_key, spec.id)
@@ -110,6 +113,7 @@ def rehearse(chain: Chain, spec: DealSpec, roles: Roles | None = None) -> Rehear
                     spec,
                     roles,
                     on_step=lambda name, reused: None if reused else names.append(name),
+                    notes=notes,
                 )
                 # The deployer sends one transaction per step, in the plan's order.
                 sent = [
@@ -129,6 +133,7 @@ def rehearse(chain: Chain, spec: DealSpec, roles: Roles | None = None) -> Rehear
         expected,
         balance,
         tuple(party_lines(chain, spec, roles)),
+        tuple(notes),
     )
 
 
