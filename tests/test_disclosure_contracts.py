@@ -11,7 +11,7 @@ import pytest
 from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
 
-from tests.conftest import UNIT, USD, TokenSetup, events, wallet
+from tests.conftest import UNIT, USD, TokenSetup, deploy_setup, events, wallet
 from tests.test_primary_offering import MAX_PURCHASE, open_sale
 from tokenizer.access import ATTESTER, DISCLOSURE_CONTRACTS, DISCLOSURE_TABLE
 from tokenizer.chain import Chain
@@ -379,3 +379,21 @@ def test_strangers_are_refused_by_every_guarded_disclosure_function(deal: Deal) 
         if name == "recordValuation":
             expected = "UnknownAsset"  # asset 0 is the deal, checked before the role
         assert err.error_name == expected, (entry.function, err.reason)
+
+
+def test_the_gate_passes_the_final_dust_on_to_the_servicer(chain: Chain) -> None:
+    d = deploy_deal(deploy_setup(chain, final_period=1))
+    amount = 1_000 * USD + 1  # 3/4 and 1/4 of it leave a unit of dust
+    d.distribute(d.report(1, amount))
+    holders = [wallet("disclosure-holder-a").address, wallet("disclosure-holder-b").address]
+    d.send(d.s.stranger, d.s.token, "claimFor", holders)
+    dust = int(d.read(d.s.token, "sweepableDust"))
+    assert dust == 1
+    before = d.s.balance(d.s.servicer)
+    receipt = d.send(d.s.servicer, d.gate, "sweepDust")
+    (forwarded,) = events(receipt, d.gate, "DustForwarded")
+    assert (forwarded["to"], forwarded["amount"]) == (d.s.servicer.address, dust)
+    assert d.s.balance(d.s.servicer) == before + dust
+    assert d.refused(d.s.stranger, d.gate, "sweepDust").error_name == (
+        "AccessControlUnauthorizedAccount"
+    )

@@ -84,7 +84,12 @@ TABLE: tuple[Entry, ...] = tuple(
         "batchUnfreezePartialTokens(address[],uint256[])",
         "setTransfersHeld(bool)",
     )
-    + _entries(TOKEN, (SERVICER,), "distribute(uint256,uint256,bytes32)")
+    + _entries(
+        TOKEN,
+        (SERVICER,),
+        "distribute(uint256,uint256,bytes32)",
+        note="a deal with disclosure: only its ReportGate holds the role",
+    )
     + _entries(
         TOKEN,
         (SERVICER,),
@@ -235,6 +240,12 @@ DISCLOSURE_TABLE: tuple[Entry, ...] = tuple(
         "distribute((uint256,uint256,uint256,uint256,uint256,uint256,uint256,uint256,bytes32),"
         "uint256,(bytes32,bytes32),(bytes32,bytes32))",
         note="report signed by a servicer, co-signed by a registered auditor; caller pays",
+    )
+    + _entries(
+        GATE,
+        (SERVICER,),
+        "sweepDust()",
+        note="after the final period: the token's dust, passed on to the servicer",
     )
     + _entries(
         GATE,

@@ -11,6 +11,11 @@ import {IRevenueDistribution} from "../interfaces/IRevenueDistribution.sol";
 import {IDocumentRegistry} from "../interfaces/IDocumentRegistry.sol";
 import {ServicerRole} from "../common/Shared.sol";
 
+/// @dev The token's dust sweep, which pays its caller (this gate, its servicer).
+interface IDustSweep {
+    function sweepDust() external returns (uint256 amount);
+}
+
 /**
  * @title ReportGate
  * @notice The only servicer of a revenue-share token: it distributes a period's revenue only
@@ -102,6 +107,8 @@ contract ReportGate is AccessControlDefaultAdminRules, ServicerRole {
     /// @notice Emitted once, when collections stayed below the covenant's share of the base case
     /// for `run` consecutive periods.
     event CovenantBreached(uint256 indexed period, uint256 run);
+    /// @notice Emitted when the token's rounding dust is passed on to a servicer.
+    event DustForwarded(address indexed to, uint256 amount);
     /// @notice Emitted when the base case of periods `first` .. `first + count - 1` is set.
     event BaseCaseSet(uint256 indexed first, uint256 count);
 
@@ -192,6 +199,18 @@ contract ReportGate is AccessControlDefaultAdminRules, ServicerRole {
 
         if (amount != 0) _settlement.safeTransferFrom(msg.sender, address(this), amount);
         token.distribute(r.period, amount, r.reportHash);
+    }
+
+    /**
+     * @notice After the final period: the token's rounding dust, passed on to the servicer
+     * calling. Servicer only (the gate holds the token's servicer role, so the sweep goes
+     * through it). Emits the token's {DustSwept} and {DustForwarded}.
+     * @return amount Settlement-token units paid to the caller.
+     */
+    function sweepDust() external onlyRole(SERVICER_ROLE) returns (uint256 amount) {
+        amount = IDustSweep(address(token)).sweepDust();
+        emit DustForwarded(msg.sender, amount);
+        _settlement.safeTransfer(msg.sender, amount);
     }
 
     /**
