@@ -27,6 +27,7 @@ from tokenizer.spec import DealSpec
 if TYPE_CHECKING:
     from tokenizer.simulation.runner import SimulationOptions
 
+EMPTY_PERIOD_CLAIM = 1_000  # assumption: whole settlement units claimed for an empty period
 BASE_CASE_BATCH = 120  # periods per setBaseCase transaction
 #: How much more the dishonest operator reports than it collected.
 OVERSTATEMENT_BPS = 2_500  # assumption: a 25 % overstatement, large enough to matter
@@ -80,6 +81,7 @@ class Disclosure:
         self.dishonest = dishonest_periods
         self.reports_dir = reports_dir
         self.log = DisclosureLog()
+        self.unit = spec.settlement.unit
 
     def publish(self) -> None:
         """Before the sale: every document registered and attested by the roles it needs, and
@@ -102,7 +104,9 @@ class Disclosure:
         reported = collected
         refused = ""
         if period in self.dishonest:
-            reported = collected + collected * OVERSTATEMENT_BPS // 10_000
+            # A period without collections is "reported" at a round figure instead.
+            extra = collected * OVERSTATEMENT_BPS // 10_000 or EMPTY_PERIOD_CLAIM * self.unit
+            reported = collected + extra
             lie = self._report(period, reported)
             if self.audit(lie, collected):  # never: the ledger shows less
                 raise AssertionError("the auditor signed a report above the collections")
