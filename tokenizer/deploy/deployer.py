@@ -117,6 +117,19 @@ def deploy_plan(chain: Chain, plan: DeploymentPlan, sender: LocalAccount) -> dic
     return {key: chain.contract(c["name"], c["address"]) for key, c in dep.contracts.items()}
 
 
+def _check_attesters(chain: Chain, spec: DealSpec) -> None:
+    """Off a local chain every attester needs its own address: the wallets the toolkit derives
+    from a name have keys anyone can recompute."""
+    if spec.disclosure is None or chain.is_local:
+        return
+    for i, a in enumerate(spec.disclosure.attesters):
+        if a.address is None:
+            raise DeploymentError(
+                f"disclosure.attesters[{i}].address: {a.name} needs its own address on "
+                f"{chain.record_key} (a derived local wallet's key is public)"
+            )
+
+
 def deploy_deal(
     chain: Chain,
     spec: DealSpec,
@@ -131,6 +144,7 @@ def deploy_deal(
     changed, unless ``redeploy``.
     """
     roles = roles or Roles.from_accounts(chain.accounts)
+    _check_attesters(chain, spec)
     plan = deal_plan(spec, roles.holders())
     _check_settlement(chain, spec, plan)
     path = record_path(chain.record_key, spec.id)
