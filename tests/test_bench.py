@@ -157,3 +157,19 @@ def test_a_waterfall_period_of_the_issues_three_tranche_deal_is_measured_with_it
     assert "waterfall period gas, 2 tranches (steady)" in shown
     row = next(line for line in shown.splitlines() if "3 tranches (steady)" in line)
     assert f"{w['steady']:,}" in row and "240,000" in row
+
+
+def test_attested_distribution_and_document_registration_are_measured(
+    result: dict[str, Any],
+) -> None:
+    d = result["disclosure"]
+    assert set(d["attested_distribute"]) == {"10", "1000"}
+    # The gate's work does not depend on the holders: the token's distribute is O(1).
+    assert d["attested_distribute_spread"] <= 0.01
+    hi = max(d["attested_distribute"].values())
+    assert result["goals"]["attested_distribute_gas"]["value"] == hi
+    assert result["goals"]["attested_distribute_gas"]["met"] == (hi <= 85_000)
+    plain = result["gas"]["distribute"]["1000"]
+    assert hi > plain  # two signatures and the sources cost something on top
+    doc = d["register_document"]
+    assert result["goals"]["register_document_gas"]["met"] == (doc <= 80_000)

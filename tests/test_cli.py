@@ -27,7 +27,7 @@ SEED = ROOT / "seeds" / "xiaoping_island.yaml"
 COMMANDS = (
     "compile", "node", "validate", "deploy", "check-transfer", "simulate", "export", "demo",
     "risk", "compare", "invest", "distribute", "claim-for", "freeze", "recover", "holders",
-    "position", "account", "web", "guarantee",
+    "position", "account", "web", "guarantee", "disclose", "attest", "verify-doc",
 )  # fmt: skip
 DEAD_NODE = "http://127.0.0.1:1"  # nothing listens on port 1
 ZERO = "0x" + "0" * 40

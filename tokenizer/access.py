@@ -84,7 +84,12 @@ TABLE: tuple[Entry, ...] = tuple(
         "batchUnfreezePartialTokens(address[],uint256[])",
         "setTransfersHeld(bool)",
     )
-    + _entries(TOKEN, (SERVICER,), "distribute(uint256,uint256,bytes32)")
+    + _entries(
+        TOKEN,
+        (SERVICER,),
+        "distribute(uint256,uint256,bytes32)",
+        note="a deal with disclosure: only its ReportGate holds the role",
+    )
     + _entries(
         TOKEN,
         (SERVICER,),
@@ -132,6 +137,12 @@ TABLE: tuple[Entry, ...] = tuple(
         note="moves a refund right where the registry recovered the wallet",
     )
     + _entries(OFFERING, (ADMIN,), "settleHeldRefund(address,address)")
+    + _entries(
+        OFFERING,
+        (ADMIN,),
+        "setDisclosure(address)",
+        note="before the first purchase: sale gated on the registry's required documents",
+    )
     + _entries(OFFERING, (ANYONE,), "finalize()", note="once the window ended or the cap is met")
     + _entries(OFFERING, (ADMIN,), *ROLE_ADMIN_FUNCTIONS)
     + _entries(OFFERING, (ANYONE,), SELF_ONLY, note="only one's own roles")
@@ -190,6 +201,63 @@ TABLE: tuple[Entry, ...] = tuple(
     + _entries(WATERFALL, (ANYONE,), SELF_ONLY, note="only one's own roles")
     + _entries(WATERFALL, (ANYONE,), ACCEPT_ADMIN, note=ACCEPT_NOTE)
 )
+
+DOCUMENTS = "DocumentRegistry"
+GATE = "ReportGate"
+REGISTRAR = "registrar"
+ATTESTER = "attester"
+
+#: The disclosure contracts (a deal with ``disclosure:``): the document registry and the report
+#: gate, which holds the token's SERVICER_ROLE. Apart from TABLE (the seed deal has no disclosure:).
+DISCLOSURE_TABLE: tuple[Entry, ...] = tuple(
+    _entries(
+        DOCUMENTS,
+        (REGISTRAR,),
+        "registerAsset(uint8,string,uint64)",
+        "registerDocument(uint64,uint16,bytes32,string)",
+        "revokeDocument(bytes32,string)",
+        note="the issuer's registrar",
+    )
+    + _entries(
+        DOCUMENTS,
+        (ATTESTER,),
+        "attest(bytes32,uint8)",
+        "recordValuation(uint64,uint128,bytes3,uint40)",
+        note="an attester holding the role (valuations: the appraiser)",
+    )
+    + _entries(
+        DOCUMENTS,
+        (ADMIN,),
+        "setAttester(address,uint8)",
+        "requireDocument(uint64,uint16,uint8)",
+        *ROLE_ADMIN_FUNCTIONS,
+    )
+    + _entries(DOCUMENTS, (ANYONE,), SELF_ONLY, note="only one's own roles")
+    + _entries(DOCUMENTS, (ANYONE,), ACCEPT_ADMIN, note=ACCEPT_NOTE)
+    + _entries(
+        GATE,
+        (ANYONE,),
+        "distribute((uint256,uint256,uint256,uint256,uint256,uint256,uint256,uint256,bytes32),"
+        "uint256,(bytes32,bytes32),(bytes32,bytes32))",
+        note="report signed by a servicer, co-signed by a registered auditor; caller pays",
+    )
+    + _entries(
+        GATE,
+        (SERVICER,),
+        "sweepDust()",
+        note="after the final period: the token's dust, passed on to the servicer",
+    )
+    + _entries(
+        GATE,
+        (ADMIN,),
+        "setBaseCase(uint256,uint256[])",
+        *ROLE_ADMIN_FUNCTIONS,
+        note="base case: periods not yet distributed",
+    )
+    + _entries(GATE, (ANYONE,), SELF_ONLY, note="only one's own roles")
+    + _entries(GATE, (ANYONE,), ACCEPT_ADMIN, note=ACCEPT_NOTE)
+)
+DISCLOSURE_CONTRACTS = (DOCUMENTS, GATE)
 
 CONTRACTS = (TOKEN, REGISTRY, OFFERING, MARKET, STABLECOIN, WATERFALL)
 #: The contracts of a deal with a ``structure:`` (tranches and a waterfall); a tranche token

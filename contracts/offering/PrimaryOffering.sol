@@ -9,6 +9,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {RevenueShareToken} from "../token/RevenueShareToken.sol";
 import {IPrimaryOffering} from "../interfaces/IPrimaryOffering.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {IDocumentRegistry} from "../interfaces/IDocumentRegistry.sol";
 
 /**
  * @title PrimaryOffering
@@ -34,6 +35,10 @@ contract PrimaryOffering is AccessControlDefaultAdminRules, ReentrancyGuard, IPr
 
     /// @notice Current sale state.
     Status public status;
+    /// @notice The deal's document registry, if the deal has one: no purchase while a document
+    /// it requires is missing, revoked or not attested (`RequiredDocumentMissing`). Packed with
+    /// {status}, which every purchase reads anyway.
+    IDocumentRegistry public disclosure;
     /// @notice Payment-token units raised (not reduced by refunds).
     uint256 public raised;
     /// @notice Payment-token units refunded so far.
@@ -47,6 +52,11 @@ contract PrimaryOffering is AccessControlDefaultAdminRules, ReentrancyGuard, IPr
     mapping(address investor => uint256) public paidByInvestor;
     /// @notice Tokens bought by a buyer (zeroed on refund).
     mapping(address buyer => uint256) public tokensOf;
+
+    /// @notice Emitted when the sale is gated on a document registry (zero: gating removed).
+    event DisclosureSet(address indexed registry);
+    /// @dev The disclosure gate can only change before the first purchase.
+    error SaleAlreadyStarted(uint256 raised);
 
     /**
      * @notice Deploys the offering and validates its terms.
@@ -93,6 +103,7 @@ contract PrimaryOffering is AccessControlDefaultAdminRules, ReentrancyGuard, IPr
         if (status != Status.Active || block.timestamp < t.start || block.timestamp >= t.end) {
             revert SaleNotOpen(t.start, t.end, block.timestamp);
         }
+        if (address(disclosure) != address(0)) disclosure.requireDocuments();
         IIdentityRegistry registry = token.identityRegistry();
         if (!registry.isVerified(msg.sender)) revert BuyerNotVerified(msg.sender);
         if (payment < t.minPurchase) revert BelowMinimumPurchase(payment, t.minPurchase);
@@ -217,6 +228,17 @@ contract PrimaryOffering is AccessControlDefaultAdminRules, ReentrancyGuard, IPr
 
         token.burn(buyer, tokens);
         paymentToken.safeTransfer(payee, payment);
+    }
+
+    /**
+     * @notice Gates the sale on the deal's required documents (`registry_.requireDocuments()`
+     * before every purchase). Admin only, before the first purchase. Emits {DisclosureSet}.
+     * @param registry_ The deal's document registry (zero: no gating).
+     */
+    function setDisclosure(IDocumentRegistry registry_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (status != Status.Active || raised != 0) revert SaleAlreadyStarted(raised);
+        disclosure = registry_;
+        emit DisclosureSet(address(registry_));
     }
 
     /// @inheritdoc IPrimaryOffering

@@ -21,6 +21,7 @@ def evaluate(
     compile_times: dict[str, float],
     risk: dict[str, Any] | None = None,
     waterfall: dict[str, Any] | None = None,
+    disclosure: dict[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every goal against the run's figures, by name."""
     smallest, biggest = min(sizes.holders), max(sizes.holders)
@@ -53,7 +54,26 @@ def evaluate(
         out.update(_risk_goals(risk))
     if waterfall is not None:
         out.update(_waterfall_goals(waterfall))
+    if disclosure is not None:
+        out.update(disclosure_goals(disclosure))
     return out
+
+
+def disclosure_goals(disclosure: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """An attested distribution within 85,000 gas and flat across holder counts; registering a
+    document within 80,000."""
+    attested = disclosure["attested_distribute"]
+    hi = max(attested.values())
+    spread = disclosure["attested_distribute_spread"]
+    lo_n, hi_n = min(attested, key=int), max(attested, key=int)
+    doc = disclosure["register_document"]
+    return {
+        "attested_distribute_gas": goal("<= 85,000 gas (two signatures checked)", hi, hi <= 85_000),
+        "attested_distribute_flat": goal(
+            f"within 1 % from {lo_n} to {hi_n} holders", round(spread * 100, 3), spread <= 0.01
+        ),
+        "register_document_gas": goal("<= 80,000 gas", doc, doc <= 80_000),
+    }
 
 
 def _waterfall_goals(waterfall: dict[str, Any]) -> dict[str, dict[str, Any]]:

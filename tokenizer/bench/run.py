@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenizer.bench import goals
+from tokenizer.bench.disclosure import bench_disclosure
 from tokenizer.bench.gas import bench_holders, bench_push, gas_summary
 from tokenizer.bench.kinds import bench_kinds
 from tokenizer.bench.risk import bench_risk
@@ -92,6 +93,10 @@ def collect(sizes: Sizes, say: Callable[[str], None]) -> dict[str, Any]:
     waterfall = timed(
         "waterfall period", lambda: bench_waterfall(artifacts, sizes.waterfall_investors)
     )
+    disclosure = timed(
+        "attested distribution",
+        lambda: bench_disclosure(artifacts, [min(sizes.holders), max(sizes.holders)]),
+    )
 
     gas = gas_summary(per_holders, push)
     distribute = gas["distribute"]
@@ -116,7 +121,8 @@ def collect(sizes: Sizes, say: Callable[[str], None]) -> dict[str, Any]:
         "montecarlo_by_kind": per_kind,
         "risk": risk,
         "waterfall": waterfall,
-        "goals": goals.evaluate(sizes, gas, tp, sim, mc, comp, risk, waterfall),
+        "disclosure": disclosure,
+        "goals": goals.evaluate(sizes, gas, tp, sim, mc, comp, risk, waterfall, disclosure),
         "section_seconds": timings,
         "distribute_lo_hi": [distribute[str(smallest)], distribute[str(max(sizes.holders))]],
     }

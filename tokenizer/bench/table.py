@@ -217,6 +217,34 @@ def _waterfall_rows(waterfall: dict[str, Any] | None, goals: dict[str, Any]) -> 
     return rows
 
 
+def _disclosure_rows(disclosure: dict[str, Any] | None, goals: dict[str, Any]) -> list[Row]:
+    """Gas of an attested distribution (ReportGate) and of registering a document."""
+    if not disclosure:
+        return []
+    attested = disclosure["attested_distribute"]
+    lo_n, hi_n = min(attested, key=int), max(attested, key=int)
+    return [
+        (
+            f"attested distribute gas, {int(hi_n):,} holders (steady)",
+            f"{attested[hi_n]:,}",
+            _goal(goals, "attested_distribute_gas"),
+            "servicer + auditor EIP-712 signatures, sources recorded, then distribute",
+        ),
+        (
+            f"attested distribute spread {lo_n} -> {hi_n} holders (%)",
+            f"{disclosure['attested_distribute_spread'] * 100:.3f}",
+            _goal(goals, "attested_distribute_flat"),
+            f"{attested[lo_n]:,} at {lo_n}",
+        ),
+        (
+            "register a document gas",
+            f"{disclosure['register_document']:,}",
+            _goal(goals, "register_document_gas"),
+            "first version of its series, about a registered asset",
+        ),
+    ]
+
+
 def _risk_rows(risk: dict[str, Any] | None, goals: dict[str, Any]) -> list[Row]:
     """``rwa risk`` end to end: paths, waterfall, analytics, breakevens, stresses."""
     if not risk:
@@ -259,6 +287,7 @@ def table(doc: dict[str, Any]) -> str:
         *_kind_rows(doc.get("montecarlo_by_kind", {})),
         *_risk_rows(doc.get("risk"), goals),
         *_waterfall_rows(doc.get("waterfall"), goals),
+        *_disclosure_rows(doc.get("disclosure"), goals),
     ]
     lines = _layout(rows)
     met = sum(1 for g in goals.values() if g["met"])

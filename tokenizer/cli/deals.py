@@ -205,6 +205,7 @@ def _report_folder(args: argparse.Namespace, spec: DealSpec) -> Path:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from tokenizer.simulation.pipeline import RunSettings, run_deal
+    from tokenizer.simulation.runner import SimulationOptions
     from tokenizer.spec import load_spec
     from tokenizer.workspace import Workspace
 
@@ -214,12 +215,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         raise TokenizerError(
             f"--periods {args.periods} is longer than the term ({spec.periods} periods)"
         )
+    dishonest = frozenset(getattr(args, "dishonest_period", []) or [])
+    if dishonest and spec.disclosure is None:
+        raise TokenizerError("--dishonest-period: the deal has no disclosure: section")
     settings = RunSettings(
         investors=args.investors,
         periods=args.periods,
         seed=args.seed,
         out_dir=_report_folder(args, spec),
         quiet=args.json,
+        options=SimulationOptions(dishonest_periods=dishonest),
     )
     with open_chain_for(args) as chain:
         report = run_deal(chain, spec, settings, progress(args.json))

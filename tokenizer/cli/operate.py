@@ -46,6 +46,12 @@ def add_distribute(sub: Sub) -> None:
         required=True,
         help="the period's revenue report (its hash goes on chain)",
     )
+    p.add_argument(
+        "--attestation",
+        type=Path,
+        help="a deal with disclosure: the auditor's signature of the report (`rwa attest`); "
+        "the servicer signs the report too, and the report gate distributes",
+    )
     p.set_defaults(handler=cmd_distribute)
 
 
@@ -168,7 +174,12 @@ def cmd_distribute(args: argparse.Namespace) -> int:
                 f"--period {args.period}: the token's last period is {last}, so the next one is "
                 f"{last + 1} (periods go in order, without gaps or repeats)"
             )
-        deposit = revenue.distribute_tx(chain, deal, args.period, amount, keccak(document))
+        if deal.gate is not None:
+            from tokenizer.disclosure.attested import attested_deposit_tx
+
+            deposit = attested_deposit_tx(chain, deal, args.report, args.attestation, amount)
+        else:
+            deposit = revenue.distribute_tx(chain, deal, args.period, amount, keccak(document))
         approval = revenue.approval_tx(chain, deal, amount)
         what = f"distribute period {args.period}"
         if approval is None:

@@ -106,3 +106,12 @@ def simulation_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", type=Path, help="report folder (default out/<deal>/)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--dishonest-period",
+        type=positive_int("--dishonest-period"),
+        action="append",
+        default=[],
+        metavar="N",
+        help="a deal with disclosure: the operator over-reports period N's collections, the "
+        "auditor refuses it and the chain refuses the deposit (repeatable)",
+    )

@@ -13,6 +13,7 @@ from tokenizer.cli.bench import add_bench
 from tokenizer.cli.chain import add_node
 from tokenizer.cli.contracts import add_compile
 from tokenizer.cli.deals import add_check_transfer, add_demo, add_deploy, add_simulate, add_validate
+from tokenizer.cli.disclose import add_attest, add_disclose, add_verify_doc
 from tokenizer.cli.export import add_export
 from tokenizer.cli.operate import (
     add_claim_for,
@@ -45,6 +46,9 @@ COMMANDS = (
     add_holders,
     add_position,
     add_guarantee,
+    add_disclose,
+    add_attest,
+    add_verify_doc,
     add_account,
     add_roles,
     add_export,

@@ -18,6 +18,27 @@ from tokenizer.compliance.rules import RULE_NAMES
 from tokenizer.spec import COUNTRY_NUMERIC, INVESTOR_CLASSES
 
 NUMERIC_COUNTRY = {number: code for code, number in COUNTRY_NUMERIC.items()}
+#: Document kinds and attester roles as the DocumentRegistry numbers them.
+DOCUMENT_KINDS = {
+    1: "appraisal",
+    2: "legal opinion",
+    3: "title and encumbrances",
+    4: "leases or rent roll",
+    5: "operator statement",
+    6: "revenue report",
+    7: "offering memorandum",
+    8: "other",
+}
+ATTESTER_ROLES = {1: "appraiser", 2: "lawyer", 4: "auditor", 8: "trustee"}
+DOCUMENT_STATUS = {0: "unknown", 1: "current", 2: "superseded", 3: "revoked"}
+
+
+def document_kind(kind: int) -> str:
+    return DOCUMENT_KINDS.get(kind, f"kind {kind}")
+
+
+def attester_roles(bits: int) -> str:
+    return " + ".join(name for bit, name in ATTESTER_ROLES.items() if bits & bit)
 
 
 @dataclass(frozen=True)
@@ -250,6 +271,86 @@ REFUSALS: dict[str, RefusalKind] = {
         lambda a: (
             f"{bytes(a['what']).rstrip(bytes(1)).decode(errors='replace')} = {int(a['value'])}"
         ),
+    ),
+    # Disclosure: the deal's document registry, the sale gated on it, attested reports.
+    "RequiredDocumentMissing": RefusalKind(
+        "disclosure",
+        "a document the deal requires before its sale is missing, revoked, superseded without "
+        "a new attested version, or not yet attested by every required role",
+        lambda a: (
+            f"asset {int(a['asset'])}, {document_kind(int(a['kind']))}: needs "
+            f"{attester_roles(int(a['rolesRequired']))}, has "
+            f"{attester_roles(int(a['rolesAttested'])) or 'none'}"
+        ),
+    ),
+    "SaleAlreadyStarted": RefusalKind(
+        "sale", "the sale's disclosure gate can change only before the first purchase"
+    ),
+    "AttesterLacksRole": RefusalKind(
+        "disclosure",
+        "the attester does not hold this role in the deal's registry (the admin sets attesters)",
+        lambda a: (
+            f"{a['attester']} needs {attester_roles(int(a['role']))}, holds "
+            f"{attester_roles(int(a['held'])) or 'no role'}"
+        ),
+    ),
+    "DocumentNotCurrent": RefusalKind(
+        "disclosure",
+        "the document was superseded by a newer version or revoked: attest the current one",
+        lambda a: f"status {DOCUMENT_STATUS.get(int(a['status']), str(a['status']))}",
+    ),
+    "DocumentAlreadyRegistered": RefusalKind(
+        "disclosure", "a document with this content hash is registered already"
+    ),
+    "UnknownDocument": RefusalKind(
+        "disclosure", "no document with this content hash is registered"
+    ),
+    "InvalidDocument": RefusalKind("disclosure", "a document needs a content hash and a kind"),
+    "EmptyReason": RefusalKind("disclosure", "a revocation needs a reason"),
+    "InvalidRoles": RefusalKind(
+        "disclosure", "attester roles are appraiser (1), lawyer (2), auditor (4), trustee (8)"
+    ),
+    "UnknownAsset": RefusalKind(
+        "disclosure",
+        "no asset with this id is registered",
+        lambda a: f"asset {int(a['asset'])}, {int(a['assetCount'])} registered",
+    ),
+    "NotAPool": RefusalKind("disclosure", "assets can only join an asset of type pool"),
+    "InvalidValuation": RefusalKind(
+        "disclosure", "a valuation needs an amount and a date not in the future"
+    ),
+    "ReportAmountMismatch": RefusalKind(
+        "attestation",
+        "the amount deposited differs from the sum the servicer and the auditor signed",
+        lambda a: (
+            f"signed {int(a['signedTotal']):,}, deposited {int(a['deposited']):,} smallest units"
+        ),
+    ),
+    "ReportNotSignedByServicer": RefusalKind(
+        "attestation",
+        "the report's servicer signature is not from a servicer of this deal (a forged "
+        "signature, or figures changed after signing)",
+        lambda a: f"recovered {a['signer']}",
+    ),
+    "ReportNotAttested": RefusalKind(
+        "attestation",
+        "the report's co-signature is not from an auditor registered for this deal: the report "
+        "is not attested",
+        lambda a: f"recovered {a['signer']}",
+    ),
+    "AuditorNotIndependent": RefusalKind(
+        "attestation", "the servicer cannot co-sign its own report as the auditor"
+    ),
+    "PaidMoreThanCollected": RefusalKind(
+        "attestation",
+        "the report pays more from operations than it says was collected",
+        lambda a: f"pays {int(a['fromOperations']):,}, collected {int(a['netCollections']):,}",
+    ),
+    "PeriodAlreadyDistributed": RefusalKind(
+        "attestation", "the base case can only be set for periods not yet distributed"
+    ),
+    "InvalidCovenant": RefusalKind(
+        "attestation", "the covenant needs a share of at most 100 % and a number of periods"
     ),
 }
 

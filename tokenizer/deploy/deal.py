@@ -58,6 +58,8 @@ class Deal:
     signers: Roles | None = None
     tranches: tuple[Tranche, ...] = ()  # a structured deal: most senior first, the residual last
     waterfall: Contract | None = None
+    documents: Contract | None = None  # a deal with ``disclosure:``: its DocumentRegistry
+    gate: Contract | None = None  # ... and its ReportGate, the token's servicer
 
     @property
     def structured(self) -> bool:
@@ -111,6 +113,7 @@ def attach(chain: Chain, dep: Deployment, roles: Roles | None = None) -> Deal:
             tranches=tranches,
             waterfall=handle("waterfall"),
         )
+    disclosed = "gate" in dep.contracts
     return Deal(
         deployment=dep,
         signers=roles,
@@ -119,4 +122,6 @@ def attach(chain: Chain, dep: Deployment, roles: Roles | None = None) -> Deal:
         token=handle("token"),
         offering=handle("offering"),
         market=handle("market"),
+        documents=handle("documents") if disclosed else None,
+        gate=handle("gate") if disclosed else None,
     )

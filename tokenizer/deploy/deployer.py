@@ -160,6 +160,19 @@ def deploy_plan(chain: Chain, plan: DeploymentPlan, sender: LocalAccount) -> dic
     return {key: chain.contract(c["name"], c["address"]) for key, c in dep.contracts.items()}
 
 
+def _check_attesters(chain: Chain, spec: DealSpec) -> None:
+    """Off a local chain every attester needs its own address: the wallets the toolkit derives
+    from a name have keys anyone can recompute."""
+    if spec.disclosure is None or chain.is_local:
+        return
+    for i, a in enumerate(spec.disclosure.attesters):
+        if a.address is None:
+            raise DeploymentError(
+                f"disclosure.attesters[{i}].address: {a.name} needs its own address on "
+                f"{chain.record_key} (a derived local wallet's key is public)"
+            )
+
+
 def deploy_deal(
     chain: Chain,
     spec: DealSpec,
@@ -176,6 +189,7 @@ def deploy_deal(
     ``notes`` (for the plan a person reads).
     """
     roles = roles or Roles.from_accounts(chain.accounts)
+    _check_attesters(chain, spec)
     holders = deal_holders(chain, spec, roles)
     plan = deal_plan(spec, holders)
     found = _check_settlement(chain, spec, plan, holders.treasury)

@@ -214,6 +214,60 @@ def _core(
     return contracts, calls
 
 
+def _with_disclosure(
+    spec: DealSpec,
+    holders: RoleHolders,
+    contracts: list[ContractStep],
+    calls: list[CallStep],
+) -> tuple[list[ContractStep], list[CallStep]]:
+    """A deal with ``disclosure:``: the document registry and the report gate, which becomes
+    the token's only servicer (the servicer signs reports instead of distributing itself), the
+    attesters, assets and required documents, and the sale gated on them."""
+    from tokenizer.disclosure.documents import plan_calls
+
+    d = spec.disclosure
+    assert d is not None
+    contracts = [
+        *contracts,
+        ContractStep(
+            "documents", "DocumentRegistry", (holders.admin, holders.admin, ADMIN_DELAY_SECONDS)
+        ),
+        ContractStep(
+            "gate",
+            "ReportGate",
+            (
+                holders.admin,
+                holders.servicer,
+                Ref("token"),
+                Ref("documents"),
+                d.covenant_below_bps,
+                d.covenant_periods,
+                ADMIN_DELAY_SECONDS,
+            ),
+        ),
+    ]
+    calls = [c for c in calls if c.name != "grant token servicer"]
+    calls.append(_grant("grant gate servicer", "token", SERVICER_ROLE, Ref("gate")))
+    # Steps of one group are estimated against the same state: an asset must exist before a
+    # pool member or a requirement names it, so each asset is a group of its own.
+    calls += [
+        CallStep(
+            name, target, fn, args, group=name if fn == "registerAsset" else f"disclosure {fn}"
+        )
+        for name, target, fn, args in plan_calls(spec.id, d)
+    ]
+    calls.append(
+        CallStep(
+            "gate sale on documents",
+            "offering",
+            "setDisclosure",
+            (Ref("documents"),),
+            group="disclosure",
+        )
+    )
+    return contracts, calls
+
+
 def _grant(
     name: str, target: str, role: bytes, account: str | Ref, group: str | None = None
 ) -> CallStep:
@@ -326,6 +380,8 @@ def deal_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
         CallStep(r.name, "token", r.function, r.args, group="compliance")
         for r in rule_steps(spec.compliance)
     ]
+    if spec.disclosure is not None:
+        contracts, calls = _with_disclosure(spec, holders, contracts, calls)
     return DeploymentPlan(
         tuple(contracts),
         tuple(calls),

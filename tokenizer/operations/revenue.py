@@ -25,7 +25,10 @@ def report_hash(deal_id: str, period: int, amount: int) -> bytes:
 
 
 def _payee(deal: Deal) -> Contract:
-    """Where the servicer's money goes: the waterfall of a structured deal, else the token."""
+    """Where the servicer's money goes: the waterfall of a structured deal, the report gate of
+    a deal with ``disclosure:`` (it pays the token), else the token."""
+    if deal.gate is not None:
+        return deal.gate
     return deal.waterfall if deal.waterfall is not None else deal.token
 
 
@@ -109,5 +112,7 @@ def sweep_dust(chain: Chain, deal: Deal) -> int:
         return 0
     amount = int(chain.call(deal.token.functions.sweepableDust()))
     if amount:
-        chain.send(chain.tx(deal.roles.servicer, deal.token, "sweepDust"))
+        # A deal with ``disclosure:``: the report gate is the token's servicer and passes it on.
+        via = deal.gate if deal.gate is not None else deal.token
+        chain.send(chain.tx(deal.roles.servicer, via, "sweepDust"))
     return amount

@@ -362,6 +362,26 @@ def _charts(report: RunReport | None, spec: DealSpec, risk: RiskView | None) -> 
                 "Loss distribution per class (share of paths losing at least x %)", _png(losses)
             )
         )
+    if report is not None and report.disclosure is not None and report.disclosure.periods:
+        ds = report.disclosure
+        per = [p.period for p in ds.periods]
+
+        def by_source(fig: Any, ax: Any) -> None:
+            bottom = [0.0] * len(per)
+            for source in ("operations", "reserve", "guarantor", "other"):
+                vals = [p.paid[source] / scale / 1e6 for p in ds.periods]
+                ax.bar(per, vals, bottom=bottom, label=f"from {source}")
+                bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
+            ax.set_xlabel("period")
+            ax.set_ylabel(f"paid out (million {sym})")
+            ax.legend(fontsize=7)
+
+        out.append(
+            _figure(
+                "Payouts by source of funds, per attested period (from the ReportGate)",
+                _png(by_source),
+            )
+        )
     if report is not None and report.waterfall is not None:
         wf = report.waterfall
         yrs = [y.year for y in wf.years]
@@ -464,6 +484,30 @@ def _run(report: RunReport, spec: DealSpec) -> str:
     return "<h2>The simulated run (one path)</h2>" + _pairs(rows)
 
 
+def _disclosure(report: RunReport, spec: DealSpec) -> str:
+    ds = report.disclosure
+    if ds is None:
+        return ""
+    from tokenizer.reports.disclosure import story_lines
+
+    text = story_lines(ds, spec.settlement.decimals, spec.settlement.symbol)
+    rows = "".join(f"<p>{_e(line)}</p>" for line in text.splitlines())
+    docs = "".join(
+        f"<tr><td>{_e(d['kind'])}</td><td>{d['asset']}</td><td>{d['version']}</td>"
+        f"<td>{_e(d['status'])}</td><td>{_e(', '.join(d['attesters']) or 'nobody')}</td></tr>"
+        for d in ds.documents
+    )
+    return (
+        "<h2>Disclosure: documents and attested reports</h2>"
+        + rows
+        + "<table><tr><th>document</th><th>asset</th><th>version</th><th>status</th>"
+        + "<th>attested by</th></tr>"
+        + docs
+        + "</table><p>The chain proves who signed which figures and that the money paid "
+        + "matches them; it cannot prove the figures are true.</p>"
+    )
+
+
 def _appendix(report: RunReport, spec: DealSpec) -> str:
     sym, dec = spec.settlement.symbol, spec.settlement.decimals
     rec = report.reconciliation
@@ -563,6 +607,7 @@ def render_html(report: RunReport | None, spec: DealSpec, risk: RiskView | None 
         _tranches(spec),
         _band(risk, spec) if risk is not None else "",
         _run(report, spec) if report is not None else "",
+        _disclosure(report, spec) if report is not None else "",
         _charts(report, spec, risk),
         _appendix(report, spec) if report is not None else "",
         _sources(spec),

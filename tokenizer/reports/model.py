@@ -8,10 +8,13 @@ of the settlement token throughout; ratios (IRR, yield) are floats for people to
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokenizer.reconcile import Reconciliation
 from tokenizer.reports.waterfall import WaterfallSummary
+
+if TYPE_CHECKING:
+    from tokenizer.reports.disclosure import DisclosureSummary
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class RunReport:
     reconciliation: Reconciliation
     seconds: dict[str, float] = field(default_factory=dict)
     waterfall: WaterfallSummary | None = None  # a structured deal's, per year
+    disclosure: DisclosureSummary | None = None  # a deal with ``disclosure:``
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

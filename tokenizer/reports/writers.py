@@ -139,6 +139,10 @@ def write_markdown(report: RunReport, spec: DealSpec, folder: Path) -> Path:
                 f"periods with a trigger on: {report.waterfall.periods_with_trigger_on}.",
                 "",
             ]
+    if report.disclosure is not None:
+        from tokenizer.reports.disclosure import markdown
+
+        lines += markdown(report.disclosure, dec, sym)
     try:
         charts = draw_charts(report, spec, folder)
     except ImportError:

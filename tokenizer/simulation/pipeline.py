@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tokenizer import metrics, revenue
 from tokenizer.chain import Chain
@@ -47,6 +48,9 @@ from tokenizer.simulation.runner import WHAT_NEEDS_LOCAL, Simulation, Simulation
 from tokenizer.spec import DealSpec
 from tokenizer.units import SALE_SUCCEEDED
 from tokenizer.workspace import Workspace
+
+if TYPE_CHECKING:
+    from tokenizer.reports.disclosure import DisclosureSummary
 
 
 @dataclass(frozen=True)
@@ -155,12 +159,17 @@ def run_deal(
         reconciliation=rec,
         seconds=laps.seconds,
         waterfall=summary,
+        disclosure=_disclosure(chain, deal, sim),
     )
     if sim.result.sale.status == SALE_SUCCEEDED:
         tell(story.distributed(report, spec, sim.result.first_period))
         if summary is not None:
             tell(waterfall_report.story_lines(summary, spec))
         tell(story.traded(spec, activity))
+        if report.disclosure is not None:
+            from tokenizer.reports.disclosure import story_lines
+
+            tell(story_lines(report.disclosure, spec.settlement.decimals, spec.settlement.symbol))
     tell(story.reconciled(report))
     laps.lap("reconcile")
 
@@ -179,6 +188,15 @@ def run_deal(
     ws = Workspace.current()
     tell(f"Reports: {ws.relative(json_path)}, {ws.relative(md_path)} and {ws.relative(html_path)}.")
     return report
+
+
+def _disclosure(chain: Chain, deal: Deal, sim: Simulation) -> DisclosureSummary | None:
+    """A deal with ``disclosure:``: its documents and attested periods, and what was caught."""
+    if deal.gate is None:
+        return None
+    from tokenizer.reports.disclosure import summarise
+
+    return summarise(chain, deal, sim.disclosure.log if sim.disclosure is not None else None)
 
 
 def _investor_mix(population: list[Investor], buyers: set[str]) -> InvestorMix:

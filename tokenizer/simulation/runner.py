@@ -23,6 +23,7 @@ from tokenizer.chain import Chain
 from tokenizer.deploy import Deal
 from tokenizer.errors import TokenizerError
 from tokenizer.operations import agent, kyc, revenue, sale
+from tokenizer.simulation.disclosure import disclosure_of
 from tokenizer.simulation.market import Holdings, SecondaryMarket, TradeTally
 from tokenizer.simulation.population import Investor
 from tokenizer.simulation.sale import buy
@@ -41,6 +42,7 @@ class SimulationOptions:
     claim_share_yearly: float = 0.1  # share of holders who claim at each year end
     final_claim_share: float = 0.9  # share of holders who claim after the last period
     stop_after_period: int | None = None  # stop early (the run can be resumed later)
+    dishonest_periods: frozenset[int] = frozenset()  # disclosure: the operator over-reports
 
 
 @dataclass
@@ -108,6 +110,7 @@ class Simulation:
             if n > 0 and tranche.market is not None
         ]
         self._kyc_expiry: dict[str, int] = {}
+        self.disclosure = disclosure_of(chain, deal, spec, self.options)
 
     # --------------------------------------------------------------- stages
 
@@ -143,6 +146,8 @@ class Simulation:
                 room -= take
                 capped.append(take)
             sale_end = deal.deployment.schedule["sale_end"]
+            if self.disclosure is not None:
+                self.disclosure.publish()
             if any(capped) and chain.timestamp() < sale_end:
                 buy(chain, deal, self.population, capped, progress)
             chain.advance_to(sale_end)
@@ -168,7 +173,10 @@ class Simulation:
             chain.advance_to(when)
             amount = self.amounts[period - 1]
             document = revenue.report_hash(self.spec.id, period, amount)
-            revenue.distribute(chain, deal, period, amount, document)
+            if self.disclosure is not None:
+                self.disclosure.distribute(period, amount)
+            else:
+                revenue.distribute(chain, deal, period, amount, document)
             self.result.periods_run.append(period)
             if period % self.spec.revenue.periods_per_year == 0 and period < total:
                 self._claim(period, self.options.claim_share_yearly)

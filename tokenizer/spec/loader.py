@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Final
 
 from tokenizer.spec.compliance import COMPLIANCE_FIELDS, read_compliance
+from tokenizer.spec.disclosure import DISCLOSURE_FIELDS, read_disclosure
 from tokenizer.spec.fields import Section
 from tokenizer.spec.model import DealSpec
 from tokenizer.spec.reference import EU_MEMBERS
@@ -28,7 +29,7 @@ __all__ = ["load_spec"]
 
 _TOP: Final = (
     "id", "name", "summary", "sources", "token", "settlement", "offering", "investors",
-    "revenue", "compliance", "structure",
+    "revenue", "compliance", "structure", "disclosure",
 )  # fmt: skip
 
 
@@ -74,6 +75,15 @@ def load_spec(path: str | Path) -> DealSpec:
             offering,
             token.term_years * revenue.periods_per_year,
         )
+    disclosure = None
+    if top.has("disclosure"):
+        if structure is not None:
+            top.fail(
+                "disclosure",
+                "not yet available with structure: (the waterfall's deposit is not gated on "
+                "attested reports yet); use one or the other",
+            )
+        disclosure = read_disclosure(top.section("disclosure", DISCLOSURE_FIELDS))
     return DealSpec(
         id=deal_id,
         name=name,
@@ -87,6 +97,7 @@ def load_spec(path: str | Path) -> DealSpec:
         sources=sources,
         path=path,
         structure=structure,
+        disclosure=disclosure,
     )
 
 

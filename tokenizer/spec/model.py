@@ -14,8 +14,12 @@ from typing import ClassVar
 from tokenizer.spec.reference import BPS, EU_MEMBERS
 
 __all__ = [
+    "AssetSpec",
+    "AttesterSpec",
     "ComplianceSpec",
     "DealSpec",
+    "DisclosureSpec",
+    "DocumentSpec",
     "FeeSpec",
     "GuarantorSpec",
     "InvestorsSpec",
@@ -232,6 +236,53 @@ class StructureSpec:
 
 
 @dataclass(frozen=True, kw_only=True)
+class AssetSpec:
+    """An asset behind the deal, as the DocumentRegistry records it."""
+
+    key: str  # the spec's name for it; documents refer to it
+    type: str  # one of tokenizer.spec.disclosure.ASSET_TYPES
+    location: str
+    pool: str | None = None  # the key of the pool asset it belongs to
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttesterSpec:
+    """Someone whose attestations the registry accepts, in one role."""
+
+    name: str
+    role: str  # appraiser, lawyer, auditor, trustee
+    address: str | None = None  # None: a wallet derived from the name (local chains only)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentSpec:
+    """A document the deal publishes; ``required`` ones gate the primary sale."""
+
+    asset: str  # an asset key, or "deal"
+    kind: str  # one of tokenizer.spec.disclosure.DOCUMENT_KINDS
+    title: str
+    attested_by: tuple[str, ...]  # roles whose attestation it needs
+    required: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisclosureSpec:
+    """The ``disclosure`` section: assets, attesters, documents, the reports' covenant."""
+
+    assets: tuple[AssetSpec, ...]
+    attesters: tuple[AttesterSpec, ...]
+    documents: tuple[DocumentSpec, ...]
+    covenant_below_bps: int = 0  # collections below this share of the base case ...
+    covenant_periods: int = 0  # ... for this many periods in a row breach the covenant
+
+    def asset_id(self, key: str) -> int:
+        """The registry's id of asset ``key`` (1-based, in spec order; "deal" is 0)."""
+        if key == "deal":
+            return 0
+        return 1 + [a.key for a in self.assets].index(key)
+
+
+@dataclass(frozen=True, kw_only=True)
 class DealSpec:
     """A validated deal."""
 
@@ -247,6 +298,7 @@ class DealSpec:
     sources: tuple[str, ...]
     path: Path
     structure: StructureSpec | None = None  # None: a single revenue-share class
+    disclosure: DisclosureSpec | None = None  # None: no document registry, no attested reports
 
     @property
     def periods(self) -> int:
