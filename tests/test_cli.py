@@ -417,10 +417,27 @@ def test_demo_runs_on_its_own_embedded_anvil_and_reports_to_the_deals_out_folder
     assert report["chain"]["embedded"] is True
     assert report["revenue"]["periods"] == 6
     assert report["reconciliation"]["mismatches"] == 0
-    assert (tmp_path / "out" / "xiaoping_island" / "report.json").is_file()
-    assert (tmp_path / "out" / "xiaoping_island" / "report.md").is_file()
-    page = (tmp_path / "out" / "xiaoping_island" / "report.html").read_text()
+    folder = tmp_path / "out" / "xiaoping_island_disclosed"
+    assert (folder / "report.json").is_file()
+    assert (folder / "report.md").is_file()
+    page = (folder / "report.html").read_text()
     assert "Risk band" in page and "Reconciliation at block" in page
+
+
+def test_demo_without_a_spec_runs_the_disclosed_xiaoping_deal_and_catches_its_dishonest_period(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from tokenizer.cli.deals import DEMO_DISHONEST_PERIOD
+
+    periods = str(DEMO_DISHONEST_PERIOD + 1)
+    code, out, err = rwa(capsys, "demo", "--periods", periods, "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["deal"]["id"] == "xiaoping_island_disclosed"
+    assert report["revenue"]["periods"] == DEMO_DISHONEST_PERIOD + 1
+    assert report["reconciliation"]["mismatches"] == 0
+    story = (tmp_path / "out" / "xiaoping_island_disclosed" / "report.md").read_text()
+    assert f"period {DEMO_DISHONEST_PERIOD}" in story and "ReportNotAttested" in story
 
 
 # --------------------------------------------------------------------------- check-transfer

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from tokenizer.spec import DealSpec
 
 DEFAULT_SPEC = Path("seeds") / "xiaoping_island.yaml"
+#: What `rwa demo` runs without a SPEC: the Xiaoping deal with its documents on chain and every
+#: period's report attested, and one period in which the operator over-reports and is caught.
+DEMO_SPEC = Path("seeds") / "xiaoping_island_disclosed.yaml"
+DEMO_DISHONEST_PERIOD = 30
 EXIT_REFUSED = 3  # check-transfer: the rules refuse the transfer
 
 
@@ -84,7 +88,14 @@ def add_check_transfer(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 
 def add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="the Xiaoping Island story on an embedded Anvil")
-    p.add_argument("spec", type=Path, nargs="?", default=None, help=f"default {DEFAULT_SPEC}")
+    p.add_argument(
+        "spec",
+        type=Path,
+        nargs="?",
+        default=None,
+        help=f"default {DEMO_SPEC}, with --dishonest-period {DEMO_DISHONEST_PERIOD} unless "
+        "another is given",
+    )
     simulation_options(p)
     p.set_defaults(handler=cmd_demo)
 
@@ -234,13 +245,19 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from tokenizer.workspace import Workspace
+
+    if args.spec is None:
+        args.spec = Workspace.current().root / DEMO_SPEC
+        short = args.periods is not None and args.periods < DEMO_DISHONEST_PERIOD
+        if not args.dishonest_period and not short:
+            args.dishonest_period = [DEMO_DISHONEST_PERIOD]
     if not args.json:
         import textwrap
 
         from tokenizer.spec import load_spec
-        from tokenizer.workspace import Workspace
 
-        spec = load_spec(args.spec or Workspace.current().root / DEFAULT_SPEC)
+        spec = load_spec(args.spec)
         print(spec.name, flush=True)
         print(textwrap.fill(" ".join(spec.summary.split()), width=96), flush=True)
         print("Running the whole deal on an embedded Anvil...\n", flush=True)
