@@ -173,3 +173,16 @@ def test_attested_distribution_and_document_registration_are_measured(
     assert hi > plain  # two signatures and the sources cost something on top
     doc = d["register_document"]
     assert result["goals"]["register_document_gas"]["met"] == (doc <= 80_000)
+
+
+def test_the_waterfall_mirrors_are_timed_against_each_other_with_the_two_second_goal(
+    result: dict[str, Any],
+) -> None:
+    m = result["risk"]["mirror"]
+    assert m["tranches"] == 3 and m["periods"] == 240 and m["paths"] == result["risk"]["paths"]
+    assert m["equal_on_sample"] is True and m["dtype"] == "int64"
+    assert m["scalar_seconds_estimated"] > m["vectorised_seconds"] > 0
+    goal = result["goals"]["waterfall_mirror"]
+    assert goal["value"] == m["vectorised_seconds"]
+    assert goal["met"] == (m["vectorised_seconds"] <= 2)
+    assert any("waterfall mirror" in line for line in table(result).splitlines())

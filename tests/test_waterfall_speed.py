@@ -1,8 +1,9 @@
-"""The vectorised mirror's speed goal: 10,000 paths x 240 periods x 3 tranches in at most 2 s."""
+"""The vectorised mirror at full size: 10,000 paths x 240 periods x 3 tranches in int64, equal
+to the scalar mirror. Its speed (goal: at most 2 s) is measured by `rwa bench`
+(tokenizer/bench/risk.py), not here."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -14,11 +15,8 @@ from tokenizer.finance.waterfall import run, run_paths
 def test_ten_thousand_paths_of_twenty_years_stay_in_int64_and_equal_the_scalar_mirror() -> None:
     terms = replace(TERMS, periods=240)
     paths = np.random.default_rng(12).integers(0, 2 * NORMAL, size=(10_000, 240))
-    start = time.perf_counter()
     many = run_paths(terms, paths)
-    elapsed = time.perf_counter() - start
     assert many.tranche_paid.dtype == np.int64
     for m in (0, 4_999, 9_999):
         one = run(terms, paths[m].tolist())
         assert many.tranche_paid[m].tolist() == [p.tranche_paid for p in one.periods]
-    assert elapsed < 6.0, elapsed  # the goal is 2 s on a free core; a shared CI core is slower

@@ -105,6 +105,14 @@ def _risk_goals(risk: dict[str, Any]) -> dict[str, dict[str, Any]]:
             seconds <= 3,
         )
     }
+    if "mirror" in risk:
+        m = risk["mirror"]
+        out["waterfall_mirror"] = goal(
+            f"<= 2 s ({m['paths']}x{m['periods']}x{m['tranches']} tranches, vectorised, equal "
+            "to the scalar mirror on a sample)",
+            m["vectorised_seconds"],
+            m["vectorised_seconds"] <= 2 and m["equal_on_sample"],
+        )
     if "three_tranche_big_seconds" in risk:
         big, peak = risk["three_tranche_big_seconds"], risk["three_tranche_big_peak_bytes"]
         out["risk_three_tranche_big"] = goal(

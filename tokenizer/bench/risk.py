@@ -90,6 +90,7 @@ def bench_risk(paths: int, big_paths: int) -> dict[str, Any]:
         "single_class_seconds": _timed(single, paths),
         "three_tranche_seconds": _timed(tranched, paths),
     }
+    result["mirror"] = bench_mirror(tranched, paths)
     if big_paths:
         tracemalloc.start()
         try:
@@ -99,3 +100,45 @@ def bench_risk(paths: int, big_paths: int) -> dict[str, Any]:
             tracemalloc.stop()
         result["big_paths"] = big_paths
     return result
+
+
+SCALAR_SAMPLE = 50  # paths the plain-integer mirror runs one by one (its time is per path)
+
+
+def bench_mirror(spec: DealSpec, paths: int) -> dict[str, Any]:
+    """The waterfall mirrors alone on the deal's own collection paths: the vectorised one over
+    ``paths`` paths at once, the scalar one on a sample (scaled to ``paths``), and the two
+    compared to the unit on that sample."""
+    import numpy as np
+
+    from tokenizer.finance.waterfall import run, run_paths
+    from tokenizer.revenue import simulate_gross
+    from tokenizer.risk.runs import collections_of, terms_for
+
+    terms = terms_for(spec)
+    assert terms is not None
+    collections = collections_of(spec, simulate_gross(spec.revenue, spec.periods, paths, 0))
+    run_paths(terms, collections[:10])  # warm-up
+    started = time.perf_counter()
+    many = run_paths(terms, collections)
+    vectorised = time.perf_counter() - started
+    sample = list(range(0, paths, max(1, paths // SCALAR_SAMPLE)))[:SCALAR_SAMPLE]
+    started = time.perf_counter()
+    scalar = [run(terms, collections[m].tolist()) for m in sample]
+    per_path = (time.perf_counter() - started) / len(sample)
+    equal = all(
+        many.tranche_paid[m].tolist() == [p.tranche_paid for p in one.periods]
+        for m, one in zip(sample, scalar, strict=True)
+    )
+    return {
+        "paths": paths,
+        "periods": int(collections.shape[1]),
+        "tranches": len(terms.tranches) + 1,
+        "vectorised_seconds": round(vectorised, 3),
+        "scalar_seconds_per_path": round(per_path, 6),
+        "scalar_seconds_estimated": round(per_path * paths, 2),
+        "speedup": round(per_path * paths / vectorised, 1) if vectorised else None,
+        "sample": len(sample),
+        "equal_on_sample": equal,
+        "dtype": str(np.asarray(many.tranche_paid).dtype),
+    }

@@ -264,6 +264,17 @@ def _risk_rows(risk: dict[str, Any] | None, goals: dict[str, Any]) -> list[Row]:
             "exact waterfall, breakevens, stresses",
         ),
     ]
+    if "mirror" in risk:
+        m = risk["mirror"]
+        rows.append(
+            (
+                f"waterfall mirror, {m['paths']:,} paths x {m['periods']} x {m['tranches']} "
+                "tranches: vectorised / scalar (estimated)",
+                f"{m['vectorised_seconds']:.2f} s / {m['scalar_seconds_estimated']:,.1f} s",
+                _goal(goals, "waterfall_mirror"),
+                f"{m['speedup']}x; equal on {m['sample']} sampled paths: {m['equal_on_sample']}",
+            )
+        )
     if "three_tranche_big_seconds" in risk:
         rows.append(
             (
