@@ -16,6 +16,11 @@ interface IDustSweep {
     function sweepDust() external returns (uint256 amount);
 }
 
+/// @dev The token's distribution for a payer the gate names (the account submitting a report).
+interface IGatedDistribution {
+    function distributeFrom(address payer, uint256 periodId, uint256 amount, bytes32 reportHash) external;
+}
+
 /**
  * @title ReportGate
  * @notice The only servicer of a revenue-share token: it distributes a period's revenue only
@@ -23,7 +28,9 @@ interface IDustSweep {
  * the deal's {DocumentRegistry} knows, for exactly the signed amounts. It keeps on chain, per
  * deal, what was paid out from each source of funds (operating collections, reserve, guarantor,
  * other) and each period's collections against the base case, with a covenant flag.
- * @dev Grant this contract the token's SERVICER_ROLE and no one else. SERVICER_ROLE here names
+ * @dev Grant this contract the token's SERVICER_ROLE (for the dust sweep) and GATE_ROLE (the
+ * token then pulls each distribution from the account submitting the report, which approves the
+ * token, not this gate), and no one else either role. SERVICER_ROLE here names
  * the servicers whose signature is accepted. Anyone may submit a signed, co-signed report: the
  * caller pays the amount in (the signatures fix what it is). Signatures are compact (EIP-2098
  * `r, vs`). A report is bound to this gate and chain (the EIP-712 domain) and to its period,
@@ -161,8 +168,6 @@ contract ReportGate is AccessControlDefaultAdminRules, ServicerRole {
         _cachedChainId = block.chainid;
         _cachedDomainSeparator = _buildDomainSeparator();
         _grantRole(SERVICER_ROLE, servicer);
-        // The token pulls each distribution from this gate, which holds nothing between calls.
-        _settlement.forceApprove(address(token_), type(uint256).max);
     }
 
     /**
@@ -197,8 +202,9 @@ contract ReportGate is AccessControlDefaultAdminRules, ServicerRole {
         _emitAttested(r, auditor, servicer, expected);
         _covenant(r.period, r.netCollections, expected);
 
-        if (amount != 0) _settlement.safeTransferFrom(msg.sender, address(this), amount);
-        token.distribute(r.period, amount, r.reportHash);
+        // The token pulls `amount` straight from the caller (who approved the token): the money
+        // does not pass through the gate, and no one but the caller can be made to pay.
+        IGatedDistribution(address(token)).distributeFrom(msg.sender, r.period, amount, r.reportHash);
     }
 
     /**
