@@ -216,7 +216,8 @@ REGISTRAR = "registrar"
 ATTESTER = "attester"
 
 #: The disclosure contracts (a deal with ``disclosure:``): the document registry and the report
-#: gate, which holds the token's SERVICER_ROLE. Apart from TABLE (the seed deal has no disclosure:).
+#: gate, which holds the token's SERVICER_ROLE and GATE_ROLE. Apart from TABLE (the seed deal
+#: has no disclosure:).
 DISCLOSURE_TABLE: tuple[Entry, ...] = tuple(
     _entries(
         DOCUMENTS,

@@ -32,7 +32,7 @@ interface IGatedDistribution {
  * token then pulls each distribution from the account submitting the report, which approves the
  * token, not this gate), and no one else either role. SERVICER_ROLE here names
  * the servicers whose signature is accepted. Anyone may submit a signed, co-signed report: the
- * caller pays the amount in (the signatures fix what it is). Signatures are compact (EIP-2098
+ * caller pays the amount in (the signatures fix what it is), never anyone else. Signatures are compact (EIP-2098
  * `r, vs`). A report is bound to this gate and chain (the EIP-712 domain) and to its period,
  * which the token accepts once, so a signature cannot be replayed.
  * The chain proves who signed which figures and that the money paid matches them; it cannot
@@ -172,13 +172,15 @@ contract ReportGate is AccessControlDefaultAdminRules, ServicerRole {
 
     /**
      * @notice Distributes period `r.period` with its report signed by a servicer and co-signed
-     * by an auditor; the caller pays `amount`, which must equal the signed sources' sum.
+     * by an auditor; the caller pays `amount`, which must equal the signed sources' sum: the
+     * token pulls it from the caller, who approves the token (not this gate) beforehand.
      * @dev Reverts with {ReportAmountMismatch}, {PaidMoreThanCollected},
      * {ReportNotSignedByServicer}, {AuditorNotIndependent}, {ReportNotAttested}, and with the
      * token's errors (period sequence, term). Emits {ReportAttested} and, the period the
-     * covenant is breached, {CovenantBreached}. Checks, then effects, then the two calls, both
-     * to contracts fixed at construction (the settlement token and the token, which has its own
-     * guard); no reentrancy guard here, to keep the period's gas down.
+     * covenant is breached, {CovenantBreached}. Checks, then effects, then the one call, to the
+     * token fixed at construction (which has its own guard and does the transfer); no
+     * reentrancy guard here, to keep the period's gas down. The payer is always `msg.sender`:
+     * a signed report in someone else's hands cannot spend the servicer's approval.
      * @param r The report.
      * @param amount Settlement-token units paid in and distributed.
      * @param servicerSig The servicer's signature of the report.
@@ -187,7 +189,12 @@ contract ReportGate is AccessControlDefaultAdminRules, ServicerRole {
     function distribute(Report calldata r, uint256 amount, Signature calldata servicerSig, Signature calldata auditorSig)
         external
     {
-        uint256 signed = r.fromOperations + r.fromReserve + r.fromGuarantor + r.fromOther;
+        uint256 signed;
+        // Unchecked: a sum that wrapped needs a source of 2^254 or more, which {_record}'s
+        // SafeCast to uint128 then refuses, so a wrapped sum never distributes.
+        unchecked {
+            signed = r.fromOperations + r.fromReserve + r.fromGuarantor + r.fromOther;
+        }
         if (signed != amount) revert ReportAmountMismatch(signed, amount);
         if (r.fromOperations > r.netCollections) revert PaidMoreThanCollected(r.fromOperations, r.netCollections);
         bytes32 digest = reportDigest(r);
