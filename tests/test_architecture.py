@@ -22,7 +22,7 @@ from tokenizer.errors import ChainError, TokenizerError, TransactionReverted
 from tokenizer.simulation.population import make_population
 from tokenizer.simulation.runner import Simulation
 from tokenizer.spec import load_spec
-from tokenizer.units import AGENT_ROLE, SERVICER_ROLE, ZERO_ADDRESS
+from tokenizer.units import AGENT_ROLE, GATE_ROLE, SERVICER_ROLE, ZERO_ADDRESS
 from tokenizer.workspace import Workspace
 
 RPC_NAME = re.compile(r"""["'](eth|evm|anvil|hardhat|web3)_[A-Za-z]+["']""")
@@ -145,6 +145,7 @@ def test_an_unwritable_report_folder_is_refused_in_one_line(tmp_path: Path) -> N
 def test_the_role_constants_are_the_hashes_of_their_names() -> None:
     assert keccak(text="AGENT_ROLE") == AGENT_ROLE
     assert keccak(text="SERVICER_ROLE") == SERVICER_ROLE
+    assert keccak(text="GATE_ROLE") == GATE_ROLE
 
 
 def test_the_readme_architecture_names_every_folder_of_the_package() -> None:

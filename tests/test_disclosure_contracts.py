@@ -19,7 +19,7 @@ from tokenizer.compliance.refusals import REFUSALS
 from tokenizer.deploy.plan import ADMIN_DELAY_SECONDS
 from tokenizer.disclosure.report import RevenueReport, digest, sign
 from tokenizer.errors import TransactionReverted
-from tokenizer.units import SERVICER_ROLE
+from tokenizer.units import GATE_ROLE, SERVICER_ROLE
 
 APPRAISER, LAWYER, AUDITOR, TRUSTEE = 1, 2, 4, 8
 APPRAISAL, LEGAL_OPINION, TITLE = 1, 2, 3
@@ -135,7 +135,9 @@ def deploy_deal(setup: TokenSetup, shortfall_bps: int = 8_000, periods: int = 3)
     s.mint(holders[0], 300 * UNIT)
     s.mint(holders[1], 100 * UNIT)
     c.send(c.tx(s.admin, s.stablecoin, "mint", s.servicer.address, 10**9 * USD))
-    c.send(c.tx(s.servicer, s.stablecoin, "approve", gate.address, 2**256 - 1))
+    c.send(c.tx(s.admin, s.token, "grantRole", GATE_ROLE, gate.address))
+    # The token pulls each attested distribution straight from the servicer submitting it.
+    c.send(c.tx(s.servicer, s.stablecoin, "approve", s.token.address, 2**256 - 1))
     return Deal(s, registry, gate, appraiser, lawyer, auditor, trustee)
 
 
@@ -267,6 +269,32 @@ def test_attested_distribution_pays_holders_and_records_sources(deal: Deal) -> N
     guarantor = deal.report(2, 1_000 * USD, {"operations": 1_000 * USD, "guarantor": 500 * USD})
     deal.distribute(guarantor)
     assert deal.read(deal.gate, "paidBySource") == (4_000 * USD, 1_000 * USD, 500 * USD, 0)
+
+
+def test_only_the_account_submitting_a_report_pays_it_and_only_the_gate_names_a_payer(
+    deal: Deal,
+) -> None:
+    s = deal.s
+    report = deal.report(1, 2_000 * USD)
+    sig_s, sig_a = deal.signatures(report)
+    # A stranger holding the signed report cannot make the servicer (who approved the token)
+    # pay: the token pulls from the stranger, who has neither funds nor an approval.
+    servicer_before = s.balance(s.servicer)
+    err = deal.refused(
+        s.stranger, deal.gate, "distribute", report.struct(), 2_000 * USD, sig_s, sig_a
+    )
+    assert err.error_name == "ERC20InsufficientAllowance"
+    assert s.balance(s.servicer) == servicer_before
+    # Nor can anyone but the gate call the token's distributeFrom, the servicer included.
+    for who in (s.stranger, s.servicer, s.admin):
+        err = deal.refused(who, s.token, "distributeFrom", s.servicer.address, 1, USD, b"\x11" * 32)
+        assert err.error_name == "AccessControlUnauthorizedAccount"
+    # The servicer submitting it pays exactly the signed amount, straight to the token.
+    token_before = s.balance(s.token.address)
+    deal.distribute(report)
+    assert s.balance(s.servicer) == servicer_before - 2_000 * USD
+    assert s.balance(s.token.address) == token_before + 2_000 * USD
+    assert s.balance(deal.gate.address) == 0
 
 
 def test_forged_auditor_signature_is_refused(deal: Deal) -> None:

@@ -15,6 +15,8 @@ AGENT = "agent"
 SERVICER = "servicer"
 OWNER = "owner"
 ANYONE = "anyone"
+#: GATE_ROLE of the token: held only by a deal's ReportGate (no actor of the tests holds it).
+REPORT_GATE = "report gate"
 
 # Actors the test plays: each holds exactly one role (the admin deploys and owns the mock).
 ACTORS = (ADMIN, AGENT, SERVICER, "stranger")
@@ -89,6 +91,12 @@ TABLE: tuple[Entry, ...] = tuple(
         (SERVICER,),
         "distribute(uint256,uint256,bytes32)",
         note="a deal with disclosure: only its ReportGate holds the role",
+    )
+    + _entries(
+        TOKEN,
+        (REPORT_GATE,),
+        "distributeFrom(address,uint256,uint256,bytes32)",
+        note="a deal with disclosure: its ReportGate, for the account submitting the report",
     )
     + _entries(
         TOKEN,
@@ -208,7 +216,8 @@ REGISTRAR = "registrar"
 ATTESTER = "attester"
 
 #: The disclosure contracts (a deal with ``disclosure:``): the document registry and the report
-#: gate, which holds the token's SERVICER_ROLE. Apart from TABLE (the seed deal has no disclosure:).
+#: gate, which holds the token's SERVICER_ROLE and GATE_ROLE. Apart from TABLE (the seed deal
+#: has no disclosure:).
 DISCLOSURE_TABLE: tuple[Entry, ...] = tuple(
     _entries(
         DOCUMENTS,

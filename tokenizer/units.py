@@ -22,6 +22,8 @@ AGENT_ROLE: Final = bytes.fromhex(
 SERVICER_ROLE: Final = bytes.fromhex(
     "250b76734a070a69c7b3930477dd35007ad9c9d0952e97903fdafb2db6980537"
 )
+#: ``keccak256("GATE_ROLE")``: the token's role of a deal's report gate (``distributeFrom``).
+GATE_ROLE: Final = bytes.fromhex("79aaa02ca9ee405c105f18ab3335a0dcabff839ebd075c93f39bce4cef295be4")
 
 #: ``PrimaryOffering.status()``: the sale is open (or not yet finalised), succeeded, or failed.
 SALE_ACTIVE: Final = 0

@@ -16,6 +16,11 @@ interface IDustSweep {
     function sweepDust() external returns (uint256 amount);
 }
 
+/// @dev The token's distribution for a payer the gate names (the account submitting a report).
+interface IGatedDistribution {
+    function distributeFrom(address payer, uint256 periodId, uint256 amount, bytes32 reportHash) external;
+}
+
 /**
  * @title ReportGate
  * @notice The only servicer of a revenue-share token: it distributes a period's revenue only
@@ -23,9 +28,11 @@ interface IDustSweep {
  * the deal's {DocumentRegistry} knows, for exactly the signed amounts. It keeps on chain, per
  * deal, what was paid out from each source of funds (operating collections, reserve, guarantor,
  * other) and each period's collections against the base case, with a covenant flag.
- * @dev Grant this contract the token's SERVICER_ROLE and no one else. SERVICER_ROLE here names
+ * @dev Grant this contract the token's SERVICER_ROLE (for the dust sweep) and GATE_ROLE (the
+ * token then pulls each distribution from the account submitting the report, which approves the
+ * token, not this gate), and no one else either role. SERVICER_ROLE here names
  * the servicers whose signature is accepted. Anyone may submit a signed, co-signed report: the
- * caller pays the amount in (the signatures fix what it is). Signatures are compact (EIP-2098
+ * caller pays the amount in (the signatures fix what it is), never anyone else. Signatures are compact (EIP-2098
  * `r, vs`). A report is bound to this gate and chain (the EIP-712 domain) and to its period,
  * which the token accepts once, so a signature cannot be replayed.
  * The chain proves who signed which figures and that the money paid matches them; it cannot
@@ -161,19 +168,19 @@ contract ReportGate is AccessControlDefaultAdminRules, ServicerRole {
         _cachedChainId = block.chainid;
         _cachedDomainSeparator = _buildDomainSeparator();
         _grantRole(SERVICER_ROLE, servicer);
-        // The token pulls each distribution from this gate, which holds nothing between calls.
-        _settlement.forceApprove(address(token_), type(uint256).max);
     }
 
     /**
      * @notice Distributes period `r.period` with its report signed by a servicer and co-signed
-     * by an auditor; the caller pays `amount`, which must equal the signed sources' sum.
+     * by an auditor; the caller pays `amount`, which must equal the signed sources' sum: the
+     * token pulls it from the caller, who approves the token (not this gate) beforehand.
      * @dev Reverts with {ReportAmountMismatch}, {PaidMoreThanCollected},
      * {ReportNotSignedByServicer}, {AuditorNotIndependent}, {ReportNotAttested}, and with the
      * token's errors (period sequence, term). Emits {ReportAttested} and, the period the
-     * covenant is breached, {CovenantBreached}. Checks, then effects, then the two calls, both
-     * to contracts fixed at construction (the settlement token and the token, which has its own
-     * guard); no reentrancy guard here, to keep the period's gas down.
+     * covenant is breached, {CovenantBreached}. Checks, then effects, then the one call, to the
+     * token fixed at construction (which has its own guard and does the transfer); no
+     * reentrancy guard here, to keep the period's gas down. The payer is always `msg.sender`:
+     * a signed report in someone else's hands cannot spend the servicer's approval.
      * @param r The report.
      * @param amount Settlement-token units paid in and distributed.
      * @param servicerSig The servicer's signature of the report.
@@ -182,7 +189,12 @@ contract ReportGate is AccessControlDefaultAdminRules, ServicerRole {
     function distribute(Report calldata r, uint256 amount, Signature calldata servicerSig, Signature calldata auditorSig)
         external
     {
-        uint256 signed = r.fromOperations + r.fromReserve + r.fromGuarantor + r.fromOther;
+        uint256 signed;
+        // Unchecked: a sum that wrapped needs a source of 2^254 or more, which {_record}'s
+        // SafeCast to uint128 then refuses, so a wrapped sum never distributes.
+        unchecked {
+            signed = r.fromOperations + r.fromReserve + r.fromGuarantor + r.fromOther;
+        }
         if (signed != amount) revert ReportAmountMismatch(signed, amount);
         if (r.fromOperations > r.netCollections) revert PaidMoreThanCollected(r.fromOperations, r.netCollections);
         bytes32 digest = reportDigest(r);
@@ -197,8 +209,9 @@ contract ReportGate is AccessControlDefaultAdminRules, ServicerRole {
         _emitAttested(r, auditor, servicer, expected);
         _covenant(r.period, r.netCollections, expected);
 
-        if (amount != 0) _settlement.safeTransferFrom(msg.sender, address(this), amount);
-        token.distribute(r.period, amount, r.reportHash);
+        // The token pulls `amount` straight from the caller (who approved the token): the money
+        // does not pass through the gate, and no one but the caller can be made to pay.
+        IGatedDistribution(address(token)).distributeFrom(msg.sender, r.period, amount, r.reportHash);
     }
 
     /**

@@ -25,7 +25,8 @@ import {ComplianceHolderLimits} from "../compliance/ComplianceHolderLimits.sol";
  * {ComplianceHolderLimits} (checked in this order), and {RevenueDistribution} (accumulator)
  * through {ERC20-_update}. Roles: DEFAULT_ADMIN_ROLE (issuer: rules, registry, roles),
  * AGENT_ROLE (mint, burn, pause, freeze, forced transfer, wallet recovery), SERVICER_ROLE
- * (reports and distributes revenue). A new token has every rule off; the deployment turns on
+ * (reports and distributes revenue), GATE_ROLE (a report gate: distributes for the account that
+ * submitted a verified report, {distributeFrom}). A new token has every rule off; the deployment turns on
  * the deal's. The admin role is handed over in two steps with a delay (OpenZeppelin's
  * {AccessControlDefaultAdminRules}): the admin cannot revoke or renounce itself in one call,
  * and a new admin accepts only after the delay, which the current admin can cancel.
@@ -41,6 +42,9 @@ contract RevenueShareToken is
     RevenueDistribution,
     ServicerRole
 {
+    /// @notice Role of a report gate ({distributeFrom}).
+    bytes32 public constant GATE_ROLE = keccak256("GATE_ROLE");
+
     /// @notice Emitted when an agent recovers a lost wallet's holding into the investor's new one.
     event WalletRecovered(address indexed lostWallet, address indexed newWallet, uint256 balance);
 
@@ -116,6 +120,27 @@ contract RevenueShareToken is
         nonReentrant
     {
         _distribute(msg.sender, periodId, amount, reportHash);
+    }
+
+    /**
+     * @notice Distributes period `periodId` like {distribute}, pulling `amount` from `payer`
+     * rather than from the caller: for a report gate, which verifies a period's signed report
+     * and pays it in from the account that submitted it, in one transfer.
+     * @dev GATE_ROLE only (the admin grants it to the deal's ReportGate and to nothing else): a
+     * holder of this role can spend any approval given to this token, so it must be a contract
+     * that names as payer only the account calling it. Same checks, state changes and event
+     * as {distribute}. Emits {RevenueDistributed}.
+     * @param payer Account the settlement token is pulled from (it approved this token).
+     * @param periodId The period (the last one plus one).
+     * @param amount Settlement-token units.
+     * @param reportHash Hash of the period's revenue report.
+     */
+    function distributeFrom(address payer, uint256 periodId, uint256 amount, bytes32 reportHash)
+        external
+        onlyRole(GATE_ROLE)
+        nonReentrant
+    {
+        _distribute(payer, periodId, amount, reportHash);
     }
 
     /**

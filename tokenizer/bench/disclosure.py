@@ -4,7 +4,8 @@ checked, the sources recorded, then the token's ``distribute``), steady state, a
 holder counts.
 
 "Steady state" as for ``distribute``: a period after the first, paid from operating
-collections, with the payer's allowance to the gate already set. The document is the first
+collections, with the payer's allowance to the token already set (the token pulls the money
+straight from the account submitting the report). The document is the first
 version of its series (the dearer case: a new series slot), about a registered asset.
 """
 
@@ -25,7 +26,7 @@ from tokenizer.bench.deployment import (
 from tokenizer.compiler import Artifacts
 from tokenizer.deploy.plan import ADMIN_DELAY_SECONDS
 from tokenizer.disclosure.report import RevenueReport, sign
-from tokenizer.units import SERVICER_ROLE
+from tokenizer.units import GATE_ROLE, SERVICER_ROLE
 
 AUDITOR_ROLE_BIT = 4
 DOCUMENT_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
@@ -77,7 +78,8 @@ def _one(artifacts: Artifacts, holders: int) -> dict[str, int]:
             [
                 chain.tx(admin, registry, "setAttester", auditor.address, AUDITOR_ROLE_BIT),
                 chain.tx(admin, t.token, "grantRole", SERVICER_ROLE, gate.address),
-                chain.tx(servicer, t.stablecoin, "approve", gate.address, 10**30),
+                chain.tx(admin, t.token, "grantRole", GATE_ROLE, gate.address),
+                chain.tx(servicer, t.stablecoin, "approve", t.token.address, 10**30),
                 chain.tx(admin, gate, "setBaseCase", 1, [REVENUE_PER_PERIOD] * 4),
                 chain.tx(admin, registry, "registerAsset", 0, "Xiaoping Island, Dalian", 0),
             ]

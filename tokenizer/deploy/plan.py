@@ -19,7 +19,13 @@ from typing import Any
 
 from tokenizer.compliance.rules import rule_steps
 from tokenizer.spec import DealSpec
-from tokenizer.units import AGENT_ROLE, SECONDS_PER_DAY, SECONDS_PER_YEAR, SERVICER_ROLE
+from tokenizer.units import (
+    AGENT_ROLE,
+    GATE_ROLE,
+    SECONDS_PER_DAY,
+    SECONDS_PER_YEAR,
+    SERVICER_ROLE,
+)
 
 # assumption: three days between the start of an admin handover and its acceptance. Long
 # enough for the agent, the trustee or a regulator to notice an unexpected handover and for the
@@ -248,6 +254,7 @@ def _with_disclosure(
     ]
     calls = [c for c in calls if c.name != "grant token servicer"]
     calls.append(_grant("grant gate servicer", "token", SERVICER_ROLE, Ref("gate")))
+    calls.append(_grant("grant gate distributor", "token", GATE_ROLE, Ref("gate")))
     # Steps of one group are estimated against the same state: an asset must exist before a
     # pool member or a requirement names it, so each asset is a group of its own.
     calls += [

@@ -35,11 +35,13 @@ def _payee(deal: Deal) -> Contract:
 def approval_tx(chain: Chain, deal: Deal, needed: int) -> TxRequest | None:
     """The servicer's approval of the token (the waterfall), if ``needed`` is not covered."""
     servicer = deal.roles.servicer.address
-    payee = _payee(deal).address
-    allowance = chain.call(deal.stablecoin.functions.allowance(servicer, payee))
+    # A deal with ``disclosure:`` pays through its report gate, but the token pulls the money
+    # straight from the servicer (``distributeFrom``): the approval is the token's too.
+    spender = (deal.waterfall if deal.waterfall is not None else deal.token).address
+    allowance = chain.call(deal.stablecoin.functions.allowance(servicer, spender))
     if allowance >= needed:
         return None
-    return chain.tx(deal.roles.servicer, deal.stablecoin, "approve", payee, MAX_UINT256)
+    return chain.tx(deal.roles.servicer, deal.stablecoin, "approve", spender, MAX_UINT256)
 
 
 def approve_servicer(chain: Chain, deal: Deal, needed: int) -> bool:
