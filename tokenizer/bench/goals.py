@@ -21,6 +21,7 @@ def evaluate(
     compile_times: dict[str, float],
     risk: dict[str, Any] | None = None,
     waterfall: dict[str, Any] | None = None,
+    scale: dict[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every goal against the run's figures, by name."""
     smallest, biggest = min(sizes.holders), max(sizes.holders)
@@ -53,7 +54,30 @@ def evaluate(
         out.update(_risk_goals(risk))
     if waterfall is not None:
         out.update(_waterfall_goals(waterfall))
+    if scale is not None:
+        out.update(scale_goals(scale))
     return out
+
+
+def scale_goals(scale: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The retail deal at its biggest size: end to end, against its floor, memory, and the
+    reconciliation alone (the quick run's small sizes are judged against the same limits)."""
+    size = f"{scale['holders']:,} holders x {scale['periods']}"
+    seconds, ratio = scale["seconds"], scale["floor_ratio"]
+    memory, rec = scale["peak_memory_mb"], scale["reconcile_seconds"]
+    return {
+        "scale_end_to_end": goal(f"<= 60 s ({size}, end to end)", seconds, seconds <= 60),
+        "scale_floor_ratio": goal(
+            "<= 3x the floor (transactions sent / batched tx rate)", ratio, ratio <= 3
+        ),
+        "scale_memory": goal(f"<= 1,024 MB peak ({size})", memory, memory <= 1024),
+        "scale_reconcile": goal(f"<= 5 s (reconciliation alone, {size})", rec, rec <= 5),
+        "scale_mismatches": goal(
+            "0 mismatches at every size",
+            sum(r["mismatches"] for r in scale["by_holders"].values()),
+            all(r["mismatches"] == 0 for r in scale["by_holders"].values()),
+        ),
+    }
 
 
 def _waterfall_goals(waterfall: dict[str, Any]) -> dict[str, dict[str, Any]]:

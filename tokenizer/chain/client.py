@@ -22,14 +22,16 @@ from tokenizer.chain.local import LocalControls
 from tokenizer.chain.networks import Network, adhoc
 from tokenizer.chain.node import AnvilNode
 from tokenizer.chain.rpc import RpcClient
-from tokenizer.chain.signer import Fees, Signer
+from tokenizer.chain.signer import Fees, Sender, Signer
 from tokenizer.compiler import Artifacts
 from tokenizer.errors import ChainError, TransactionReverted
 
 RECEIPT_TIMEOUT_S = 120.0
 BATCH_SIZE = 200  # transactions per JSON-RPC batch
 READ_BATCH_SIZE = 1_000  # eth_calls per JSON-RPC batch
-BATCH_MINE_MIN = 3  # from this many transactions, mining them together beats automine
+# From this many transactions, mining them together beats automine: a block costs a local node
+# time that grows with its state (Anvil hashes it all), so two transactions share one block.
+BATCH_MINE_MIN = 2
 LOG_WINDOW = 50_000  # blocks per eth_getLogs request, halved while the node says "too many"
 LOG_WINDOW_MIN = 16
 # What nodes say when a transaction's nonce is no longer the account's next one.
@@ -54,7 +56,7 @@ class Receipt:
 class TxRequest:
     """One transaction to send: the sender, the target (None to deploy) and the call data."""
 
-    sender: LocalAccount
+    sender: Sender
     to: str | None
     data: str
     action: str
@@ -105,6 +107,7 @@ class Chain(LocalControls):
         # Anvil answers eth_sendRawTransactionSync (EIP-7966) with the receipt: no polling.
         self._sync_send = "anvil" in client
         self._fees: Fees | None = None
+        self.sent = 0  # transactions this client has sent (and seen mined)
 
     @property
     def record_key(self) -> str:
@@ -180,7 +183,7 @@ class Chain(LocalControls):
         """ABI-encoded call data for ``contract.function(*args)``."""
         return contract.interface.function(function, len(args)).encode(args)
 
-    def tx(self, sender: LocalAccount, contract: Contract, function: str, *args: Any) -> TxRequest:
+    def tx(self, sender: Sender, contract: Contract, function: str, *args: Any) -> TxRequest:
         """A transaction calling ``contract.function(*args)`` from ``sender``."""
         action = f"{function} on {contract.address[:10]}…"
         return TxRequest(sender, contract.address, self.data(contract, function, *args), action)
@@ -381,11 +384,19 @@ class Chain(LocalControls):
         return receipts
 
     def _send_chunk(self, chunk: Sequence[TxRequest], retries: int = 2) -> list[Receipt]:
-        estimates = self.rpc.batch([("eth_estimateGas", [self._estimate_params(r)]) for r in chunk])
+        # The estimates and the nonces of senders not seen yet, in one JSON-RPC batch.
+        unknown = sorted({r.sender.address for r in chunk} - self._nonces.keys())
+        replies = self.rpc.batch(
+            [("eth_estimateGas", [self._estimate_params(r)]) for r in chunk]
+            + [("eth_getTransactionCount", [a, "pending"]) for a in unknown]
+        )
+        estimates = replies[: len(chunk)]
         for req, reply in zip(chunk, estimates, strict=True):
             if "error" in reply:
                 raise self._revert_from_error(req.action, reply["error"])
-        self._prefetch_nonces({req.sender.address for req in chunk})
+        for address, reply in zip(unknown, replies[len(chunk) :], strict=True):
+            if "result" in reply:
+                self._nonces[address] = int(reply["result"], 16)
         raws = [
             self.sign(req, self._gas_limit(int(reply["result"], 16)))
             for req, reply in zip(chunk, estimates, strict=True)
@@ -429,6 +440,7 @@ class Chain(LocalControls):
                 if hashes:
                     self._mine_pending(hashes)
                 self.rpc.call("evm_setAutomine", [True])
+        self.sent += len(hashes)
         results: list[Receipt | None] = [None] * len(chunk)
         sent_at = [n for n in range(len(chunk)) if n not in stale]
         for n, receipt in zip(sent_at, self._await_receipts(sent_reqs, hashes, ready), strict=True):
