@@ -27,7 +27,7 @@ SEED = ROOT / "seeds" / "xiaoping_island.yaml"
 COMMANDS = (
     "compile", "node", "validate", "deploy", "check-transfer", "simulate", "export", "demo",
     "risk", "compare", "invest", "distribute", "claim-for", "freeze", "recover", "holders",
-    "position", "account",
+    "position", "account", "web",
 )  # fmt: skip
 DEAD_NODE = "http://127.0.0.1:1"  # nothing listens on port 1
 ZERO = "0x" + "0" * 40
@@ -88,7 +88,9 @@ def test_a_missing_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
     assert "usage: rwa" in capsys.readouterr().err
 
 
-HEAVY_MODULES = ("web3", "numpy", "tokenizer.bench", "tokenizer.chain", "eth_account")
+HEAVY_MODULES = (
+    "web3", "numpy", "tokenizer.bench", "tokenizer.chain", "eth_account", "fastapi", "uvicorn",
+)  # fmt: skip
 
 
 def test_help_of_rwa_and_of_every_command_imports_neither_web3_numpy_nor_the_bench() -> None:

@@ -27,12 +27,10 @@ from typing import ClassVar, Final
 import numpy as np
 
 from tokenizer.assets.kind import (
-    AssetKind,
     Draw,
     FloatArray,
     Labels,
-    Month,
-    MonthGrid,
+    SteadyKind,
     StreamContext,
     StreamFields,
 )
@@ -65,7 +63,7 @@ class DataLicensingStream(StreamSpec):
 
 
 @register
-class DataLicensing(AssetKind[DataLicensingStream]):
+class DataLicensing(SteadyKind[DataLicensingStream]):
     stream_type = DataLicensingStream
     fields = (
         "licences", "licence_fee", "signed_licences", "adoption_years", "churn_bps",
@@ -96,15 +94,8 @@ class DataLicensing(AssetKind[DataLicensingStream]):
             price_uncertainty_bps=s.bps("price_uncertainty_bps", 0, 2 * BPS, default=0),
         )
 
-    def opening_level(self, stream: DataLicensingStream) -> float:
-        return 1.0
-
-    def monthly_base(self, stream: DataLicensingStream, grid: MonthGrid) -> FloatArray:
-        result: FloatArray = _whole_market_month(stream, grid.unit) * grid.ramp * grid.growth
-        return result
-
-    def month_base(self, stream: DataLicensingStream, month: Month) -> float:
-        return _whole_market_month(stream, month.unit) * month.ramp * month.growth
+    def steady_month(self, stream: DataLicensingStream, unit: float) -> float:
+        return _whole_market_month(stream, unit)
 
     # ---------------------------------------------------------------- own randomness
     # Draws: 0 whether demand comes (paths,), 1 the market factor (paths,), 2 the fee factor.

@@ -1,22 +1,34 @@
-"""Pieces the hospitality kinds share: monthly seasonality factors and visitor prices.
+"""Pieces the hospitality kinds share: monthly seasonality factors, visitor prices, and the
+base of the visitor venues.
 
 Not a kind itself (it registers nothing); ``hotel``, ``hot_spring`` and ``ice_snow`` use it.
+:class:`VisitorVenue` is what ``hot_spring`` and ``ice_snow`` have in common: a ticket, a spend
+per visitor and a visitor level at opening, which ramps to steady state.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Final, Generic, TypeVar
 
 import numpy as np
 
-from tokenizer.assets.kind import FloatArray, IntArray, StreamContext
+from tokenizer.assets.kind import AssetKind, FloatArray, IntArray, StreamContext
 from tokenizer.spec.fields import Section
+from tokenizer.spec.model import StreamSpec
 from tokenizer.spec.reference import BPS
 from tokenizer.spec.values import show, to_decimal
 
-__all__ = ["FLAT_SEASON", "VisitorPrices", "read_seasonality", "read_visitor_prices", "season_of"]
+__all__ = [
+    "FLAT_SEASON",
+    "VenueStream",
+    "VisitorPrices",
+    "VisitorVenue",
+    "read_seasonality",
+    "read_visitor_prices",
+    "season_of",
+]
 
 #: Twelve factors of one: no seasonality.
 FLAT_SEASON: Final[tuple[Decimal, ...]] = (Decimal(1),) * 12
@@ -68,3 +80,36 @@ def read_visitor_prices(s: Section, ctx: StreamContext) -> VisitorPrices:
         s.fail("ticket", "ticket and spend_per_visitor are both zero: the stream earns nothing")
     start_level = s.bps("start_level_bps", 0, BPS, default=BPS)
     return VisitorPrices(ticket=ticket, spend_per_visitor=spend, start_level_bps=start_level)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VenueStream(StreamSpec):
+    """The fields every visitor venue has: what a visitor pays, and the level at opening."""
+
+    ticket: int  # revenue-currency smallest units
+    spend_per_visitor: int = 0
+    start_level_bps: int = BPS  # visitors at opening as a share of steady state
+
+    def price_per_visitor(self, unit: float) -> float:
+        """Ticket plus spend, in whole units of the revenue currency (``unit`` smallest units)."""
+        return (self.ticket + self.spend_per_visitor) / unit
+
+
+V = TypeVar("V", bound=VenueStream)
+
+
+class VisitorVenue(AssetKind[V], Generic[V]):
+    """A kind whose revenue is visitors x (ticket + spend), ramping from its opening level."""
+
+    @staticmethod
+    def prices(s: Section, ctx: StreamContext) -> dict[str, int]:
+        """The venue's price fields, read and checked, for the stream dataclass (``**``)."""
+        prices = read_visitor_prices(s, ctx)
+        return {
+            "ticket": prices.ticket,
+            "spend_per_visitor": prices.spend_per_visitor,
+            "start_level_bps": prices.start_level_bps,
+        }
+
+    def opening_level(self, stream: V) -> float:
+        return stream.start_level_bps / float(BPS)

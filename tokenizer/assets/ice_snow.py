@@ -12,9 +12,8 @@ from typing import ClassVar, Final
 
 import numpy as np
 
-from tokenizer.assets.hospitality import read_visitor_prices
+from tokenizer.assets.hospitality import VenueStream, VisitorVenue
 from tokenizer.assets.kind import (
-    AssetKind,
     FloatArray,
     Labels,
     Month,
@@ -24,12 +23,9 @@ from tokenizer.assets.kind import (
 )
 from tokenizer.assets.registry import register
 from tokenizer.spec.fields import Section, check_int
-from tokenizer.spec.model import StreamSpec
-from tokenizer.spec.reference import BPS
 
 __all__ = ["WINTER_MONTHS", "IceSnow", "IceSnowStream"]
 
-_BPS = float(BPS)
 
 #: Months in which an ice-and-snow venue can open (northern-hemisphere winter, November-March).
 WINTER_MONTHS: Final[frozenset[int]] = frozenset({11, 12, 1, 2, 3})
@@ -37,19 +33,16 @@ _DEFAULT_SEASON: Final = (12, 1, 2)
 
 
 @dataclass(frozen=True, kw_only=True)
-class IceSnowStream(StreamSpec):
+class IceSnowStream(VenueStream):
     """Visitors x (ticket + spend) in the winter season only, spread evenly over its months."""
 
     kind: ClassVar[str] = "ice_snow"
     visitors_per_season: int  # steady state
-    ticket: int
-    spend_per_visitor: int = 0
-    start_level_bps: int = BPS
     season_months: tuple[int, ...] = _DEFAULT_SEASON
 
 
 @register
-class IceSnow(AssetKind[IceSnowStream]):
+class IceSnow(VisitorVenue[IceSnowStream]):
     stream_type = IceSnowStream
     fields = (
         "visitors_per_season", "ticket", "spend_per_visitor", "start_level_bps", "season_months",
@@ -61,22 +54,16 @@ class IceSnow(AssetKind[IceSnowStream]):
     )
 
     def read(self, s: Section, common: StreamFields, ctx: StreamContext) -> IceSnowStream:
-        prices = read_visitor_prices(s, ctx)
         return IceSnowStream(
             **common,
+            **self.prices(s, ctx),
             visitors_per_season=s.integer("visitors_per_season", 1, 100_000_000),
-            ticket=prices.ticket,
-            spend_per_visitor=prices.spend_per_visitor,
-            start_level_bps=prices.start_level_bps,
             season_months=_season_months(s),
         )
 
-    def opening_level(self, stream: IceSnowStream) -> float:
-        return stream.start_level_bps / _BPS
-
     def monthly_base(self, stream: IceSnowStream, grid: MonthGrid) -> FloatArray:
         in_season = np.isin(grid.calendar + 1, stream.season_months).astype(np.float64)
-        price = (stream.ticket + stream.spend_per_visitor) / grid.unit
+        price = stream.price_per_visitor(grid.unit)
         per_month = stream.visitors_per_season / len(stream.season_months)
         result: FloatArray = per_month * in_season * grid.ramp * price * grid.growth
         return result
@@ -84,7 +71,7 @@ class IceSnow(AssetKind[IceSnowStream]):
     def month_base(self, stream: IceSnowStream, month: Month) -> float:
         if month.calendar + 1 not in stream.season_months:
             return 0.0
-        price = (stream.ticket + stream.spend_per_visitor) / month.unit
+        price = stream.price_per_visitor(month.unit)
         per_month = stream.visitors_per_season / len(stream.season_months)
         return per_month * 1.0 * month.ramp * price * month.growth
 

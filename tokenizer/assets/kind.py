@@ -14,6 +14,10 @@ output). Its module under :mod:`tokenizer.assets` holds, in one place:
   drawn from generators the engine hands it, so runs stay reproducible under a seed;
 * labels for reports.
 
+A kind that earns its steady month from the first day subclasses :class:`SteadyKind` and gives
+only :meth:`SteadyKind.steady_month` for the base model; the visitor venues share
+:class:`tokenizer.assets.hospitality.VisitorVenue`.
+
 The engine in :mod:`tokenizer.revenue` supplies what is common to all kinds (calendar, opening
 and ramp, price growth, noise, shocks, the demand walk) and never branches on the kind.
 
@@ -44,6 +48,7 @@ __all__ = [
     "Labels",
     "Month",
     "MonthGrid",
+    "SteadyKind",
     "StreamContext",
     "StreamFields",
 ]
@@ -170,3 +175,24 @@ class AssetKind(ABC, Generic[S]):
     ) -> FloatArray | None:
         """Mean of :meth:`path_factor` per period, or None when it is one (or there is none)."""
         return None
+
+
+class SteadyKind(AssetKind[S]):
+    """A kind that earns its steady month from the first day (a let building, a pool bought
+    whole, a mine in production): no opening level of its own, so the expected month is one
+    figure times the engine's ramp and growth. Subclasses give :meth:`steady_month`."""
+
+    @abstractmethod
+    def steady_month(self, stream: S, unit: float) -> float:
+        """Expected revenue of a month at steady state, in currency units (``unit`` smallest
+        units each), before randomness, ramp and growth."""
+
+    def opening_level(self, stream: S) -> float:
+        return 1.0
+
+    def monthly_base(self, stream: S, grid: MonthGrid) -> FloatArray:
+        result: FloatArray = self.steady_month(stream, grid.unit) * grid.ramp * grid.growth
+        return result
+
+    def month_base(self, stream: S, month: Month) -> float:
+        return self.steady_month(stream, month.unit) * month.ramp * month.growth

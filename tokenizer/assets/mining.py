@@ -29,12 +29,10 @@ from typing import ClassVar, Final
 import numpy as np
 
 from tokenizer.assets.kind import (
-    AssetKind,
     Draw,
     FloatArray,
     Labels,
-    Month,
-    MonthGrid,
+    SteadyKind,
     StreamContext,
     StreamFields,
 )
@@ -76,7 +74,7 @@ class MiningStream(StreamSpec):
 
 
 @register
-class Mining(AssetKind[MiningStream]):
+class Mining(SteadyKind[MiningStream]):
     stream_type = MiningStream
     fields = (
         "output_per_year", "output_ramp_months", "production_probability_bps",
@@ -134,16 +132,8 @@ class Mining(AssetKind[MiningStream]):
             unit_cost=cost,
         )
 
-    def opening_level(self, stream: MiningStream) -> float:
-        return 1.0
-
-    def monthly_base(self, stream: MiningStream, grid: MonthGrid) -> FloatArray:
-        per_month = _full_output_month(stream, grid.unit)
-        result: FloatArray = per_month * grid.ramp * grid.growth
-        return result
-
-    def month_base(self, stream: MiningStream, month: Month) -> float:
-        return _full_output_month(stream, month.unit) * month.ramp * month.growth
+    def steady_month(self, stream: MiningStream, unit: float) -> float:
+        return _full_output_month(stream, unit)
 
     # ---------------------------------------------------------------- own randomness
 

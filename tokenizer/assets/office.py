@@ -29,12 +29,10 @@ import numpy as np
 
 from tokenizer.assets.hazard import expectation_draw, periods_of, sub_sections
 from tokenizer.assets.kind import (
-    AssetKind,
     Draw,
     FloatArray,
     Labels,
-    Month,
-    MonthGrid,
+    SteadyKind,
     StreamContext,
     StreamFields,
 )
@@ -92,7 +90,7 @@ class OfficeStream(StreamSpec):
 
 
 @register
-class Office(AssetKind[OfficeStream]):
+class Office(SteadyKind[OfficeStream]):
     stream_type = OfficeStream
     fields = ("tenants", "market_rent", "downtime_months", "new_lease_years", "groups")
     labels = Labels(
@@ -147,15 +145,9 @@ class Office(AssetKind[OfficeStream]):
             groups=tuple(groups),
         )
 
-    def opening_level(self, stream: OfficeStream) -> float:
-        return 1.0  # a let building: the roll is what the tenants pay today
-
-    def monthly_base(self, stream: OfficeStream, grid: MonthGrid) -> FloatArray:
-        result: FloatArray = stream.monthly_roll / grid.unit * grid.ramp * grid.growth
-        return result
-
-    def month_base(self, stream: OfficeStream, month: Month) -> float:
-        return stream.monthly_roll / month.unit * month.ramp * month.growth
+    def steady_month(self, stream: OfficeStream, unit: float) -> float:
+        # A let building: the roll is what the tenants pay today.
+        return stream.monthly_roll / unit
 
     # Draws: 0 whether each tenant is real (paths, tenants); 1 the renewal decisions
     # (paths, tenants x decisions); 2 + g group g's exits (paths, years).

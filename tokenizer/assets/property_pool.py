@@ -28,12 +28,10 @@ from typing import ClassVar, Final
 import numpy as np
 
 from tokenizer.assets.kind import (
-    AssetKind,
     Draw,
     FloatArray,
     Labels,
-    Month,
-    MonthGrid,
+    SteadyKind,
     StreamContext,
     StreamFields,
 )
@@ -82,7 +80,7 @@ _NORMAL: Final = NormalDist()
 
 
 @register
-class PropertyPool(AssetKind[PropertyPoolStream]):
+class PropertyPool(SteadyKind[PropertyPoolStream]):
     stream_type = PropertyPoolStream
     fields = ("assets", "city_correlation_bps", "city_persistence_bps")
     labels = Labels(
@@ -118,15 +116,8 @@ class PropertyPool(AssetKind[PropertyPoolStream]):
             city_persistence_bps=s.bps("city_persistence_bps", 0, BPS, default=0),
         )
 
-    def opening_level(self, stream: PropertyPoolStream) -> float:
-        return 1.0
-
-    def monthly_base(self, stream: PropertyPoolStream, grid: MonthGrid) -> FloatArray:
-        result: FloatArray = _expected_month(stream, grid.unit) * grid.ramp * grid.growth
-        return result
-
-    def month_base(self, stream: PropertyPoolStream, month: Month) -> float:
-        return _expected_month(stream, month.unit) * month.ramp * month.growth
+    def steady_month(self, stream: PropertyPoolStream, unit: float) -> float:
+        return _expected_month(stream, unit)
 
     # ---------------------------------------------------------------- own randomness
     # Draws: 0 the city factor (paths, years); for group g, 1 + 2g the assets' rent factors

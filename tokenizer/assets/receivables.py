@@ -31,12 +31,10 @@ import numpy as np
 
 from tokenizer.assets.hazard import per_period, periods_of, sub_sections
 from tokenizer.assets.kind import (
-    AssetKind,
     Draw,
     FloatArray,
     Labels,
-    Month,
-    MonthGrid,
+    SteadyKind,
     StreamContext,
     StreamFields,
 )
@@ -80,7 +78,7 @@ class ReceivablesStream(StreamSpec):
 
 
 @register
-class Receivables(AssetKind[ReceivablesStream]):
+class Receivables(SteadyKind[ReceivablesStream]):
     stream_type = ReceivablesStream
     fields = (
         "pool_balance", "debtors", "discount_bps_per_year", "revolving_years", "dilution_bps",
@@ -131,15 +129,9 @@ class Receivables(AssetKind[ReceivablesStream]):
             parent_correlation_bps=s.bps("parent_correlation_bps", 0, BPS - 1, default=0),
         )
 
-    def opening_level(self, stream: ReceivablesStream) -> float:
-        return 1.0  # the pool is bought whole at the start
-
-    def monthly_base(self, stream: ReceivablesStream, grid: MonthGrid) -> FloatArray:
-        result: FloatArray = stream.monthly_turnover / grid.unit * grid.ramp * grid.growth
-        return result
-
-    def month_base(self, stream: ReceivablesStream, month: Month) -> float:
-        return stream.monthly_turnover / month.unit * month.ramp * month.growth
+    def steady_month(self, stream: ReceivablesStream, unit: float) -> float:
+        # The pool is bought whole at the start.
+        return stream.monthly_turnover / unit
 
     # Draws: 0 the parent's normal per period (paths, periods); 1 each debtor's own normal
     # (paths, periods x debtors).

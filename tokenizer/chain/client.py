@@ -149,6 +149,26 @@ class Chain(LocalControls):
             raise self._revert_from_error(action, reply["error"])
         return bound.function.decode(reply["result"])
 
+    def refusal(
+        self, sender: str, contract: Contract, function: str, *args: Any
+    ) -> TransactionReverted | None:
+        """Why ``sender`` calling ``contract.function(*args)`` now would be refused (an
+        ``eth_call`` from that address: nothing is signed or sent), or None if it would pass."""
+        params = {
+            "from": sender,
+            "to": contract.address,
+            "data": self.data(contract, function, *args),
+        }
+        reply = self.rpc.request("eth_call", [params, "latest"])
+        if "error" in reply:
+            return self._revert_from_error(function, reply["error"])
+        return None
+
+    def relay(self, payload: Any) -> Any:
+        """Pass a JSON-RPC request (or batch) from a client such as a browser page to the node
+        unchanged, and return the node's reply (the web app's read and send path)."""
+        return self.rpc.relay(payload)
+
     def read(self, contract: Contract, function: str, *args: Any) -> Any:
         """``contract.function(*args)`` called now."""
         return self.call(getattr(contract.functions, function)(*args), f"reading {function}")
@@ -225,6 +245,11 @@ class Chain(LocalControls):
     def receipts(self, tx_hashes: Sequence[str]) -> list[dict[str, Any] | None]:
         replies = self.rpc.batch([("eth_getTransactionReceipt", [h]) for h in tx_hashes])
         return [r.get("result") for r in replies]
+
+    def transactions_from(self, tx_hashes: Sequence[str]) -> list[str]:
+        """The sender of each transaction (one batch): who paid in, for a deposit's log."""
+        replies = self.rpc.batch([("eth_getTransactionByHash", [h]) for h in tx_hashes])
+        return [str((r.get("result") or {}).get("from", "")) for r in replies]
 
     def logs(
         self,

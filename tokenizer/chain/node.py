@@ -90,6 +90,11 @@ class AnvilNode:
             "--mnemonic",
             DEV_MNEMONIC,
             "--silent",
+            # Past the states Anvil keeps in memory, old ones are dropped, not written to
+            # ~/.foundry/anvil/tmp: a long simulation would otherwise leave gigabytes there
+            # (tens of GB for 10,000 holders x 240 periods), and a killed node never cleans up.
+            "--max-persisted-states",
+            "0",
         ]
         if self.state_path is not None:
             # Load the file if it exists, save on exit and every second: a killed node loses

@@ -21,6 +21,29 @@ BACKOFF_S = 0.2  # the first wait; it doubles with every attempt
 MAX_BATCH = 1_000  # requests per HTTP request; a batch the node refuses whole is halved
 
 Call = tuple[str, Sequence[Any]]
+# What another client (the web app's page) may send through :meth:`RpcClient.relay`: reads,
+# estimates and transactions it signed itself; nothing that moves a local chain's clock or
+# balances.
+RELAYABLE = frozenset(
+    {
+        "eth_chainId",
+        "net_version",
+        "eth_blockNumber",
+        "eth_call",
+        "eth_estimateGas",
+        "eth_gasPrice",
+        "eth_maxPriorityFeePerGas",
+        "eth_feeHistory",
+        "eth_getBalance",
+        "eth_getCode",
+        "eth_getTransactionCount",
+        "eth_getBlockByNumber",
+        "eth_getTransactionByHash",
+        "eth_getTransactionReceipt",
+        "eth_getLogs",
+        "eth_sendRawTransaction",
+    }
+)
 
 
 class RpcError(ChainError):
@@ -86,6 +109,19 @@ class RpcClient:
         if not isinstance(reply, dict):
             raise ChainError(f"the node at {self.url} answered {method} with {reply!r:.120}")
         return reply
+
+    def relay(self, payload: Any) -> Any:
+        """Another client's request (or batch), sent as it is, and the node's reply as it is;
+        a method outside :data:`RELAYABLE` is answered with a JSON-RPC error, unsent."""
+        requests = payload if isinstance(payload, list) else [payload]
+        for req in requests:
+            method = req.get("method") if isinstance(req, dict) else None
+            if method not in RELAYABLE:
+                error = {"code": -32601, "message": f"{method} is not relayed here"}
+                ident = req.get("id") if isinstance(req, dict) else None
+                reply = {"jsonrpc": "2.0", "id": ident, "error": error}
+                return [reply] if isinstance(payload, list) else reply
+        return self._post(payload)
 
     def call(self, method: str, params: Sequence[Any] = ()) -> Any:
         """The result of one request; a JSON-RPC error raises :class:`RpcError`."""

@@ -24,6 +24,7 @@ from tokenizer.cli.operate import (
 )
 from tokenizer.cli.risk import add_compare, add_invest, add_risk
 from tokenizer.cli.roles import add_roles
+from tokenizer.cli.web import add_web
 
 # In the order `rwa --help` lists them.
 COMMANDS = (
@@ -47,6 +48,7 @@ COMMANDS = (
     add_export,
     add_bench,
     add_demo,
+    add_web,
 )
 
 

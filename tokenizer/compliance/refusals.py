@@ -64,6 +64,11 @@ REFUSALS: dict[str, RefusalKind] = {
         # The same error for the deal's token and the stablecoin: smallest units, not tokens.
         lambda a: f"holds {int(a['balance']):,}, needs {int(a['needed']):,} smallest units",
     ),
+    "TransfersHeld": RefusalKind(
+        "sale",
+        "tokens bought in the primary sale stay in the buyer's wallet until the sale succeeds "
+        "(a refund belongs to the wallet that paid)",
+    ),
     "ERC20InvalidReceiver": RefusalKind("receiver", "the receiver is the zero address"),
     "ReceiverNotVerified": RefusalKind(
         "identity",
@@ -134,6 +139,27 @@ REFUSALS: dict[str, RefusalKind] = {
     "BelowMinimumPurchase": RefusalKind("sale", "the purchase is below the minimum ticket"),
     "AboveMaximumPurchase": RefusalKind(
         "sale", "the purchase would exceed the per-investor maximum"
+    ),
+    "PaymentTooSmall": RefusalKind("sale", "the payment buys no token base unit at the sale price"),
+    "SaleStillOpen": RefusalKind(
+        "sale", "the sale can be closed only after its window ends or once the hard cap is reached"
+    ),
+    "AlreadyFinalized": RefusalKind("sale", "the sale is already closed"),
+    "NothingToRefund": RefusalKind("sale", "this wallet paid nothing that could be refunded"),
+    "RefundHeld": RefusalKind(
+        "freeze",
+        "the buyer's wallet or tokens are frozen: the issuer's admin settles this refund",
+    ),
+    "RevenueHeld": RefusalKind(
+        "freeze",
+        "the wallet is frozen by the issuer's agent: its revenue is held, not paid, until the "
+        "wallet is released or recovered",
+    ),
+    "SelfTrade": RefusalKind("market", "a seller cannot take its own offer"),
+    "NotSeller": RefusalKind("market", "only the seller may withdraw an offer"),
+    "InvalidOffer": RefusalKind("market", "an offer needs some tokens and a price above 0"),
+    "SupplyCapExceeded": RefusalKind(
+        "supply", "the purchase would mint more tokens than the token's supply cap"
     ),
     "RefundsNotAvailable": RefusalKind(
         "sale", "refunds open only when a sale ends below its soft cap"
