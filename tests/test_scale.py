@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tokenizer.chain import AnvilNode, Chain, dev_accounts
+from tokenizer.chain.node import RECENT_STATES_ONLY
 from tokenizer.compiler import Artifacts
 from tokenizer.reconcile.replay import MAGNITUDE, replay
 from tokenizer.reports.model import RunReport
@@ -36,7 +37,7 @@ def run(
     tmp = tmp_path_factory.mktemp("scale")
     with (
         Workspace.current().with_records_in(tmp).use(),
-        AnvilNode(accounts=10) as node,
+        AnvilNode(accounts=10, extra_args=RECENT_STATES_ONLY) as node,
     ):
         chain = Chain(node.url, artifacts, dev_accounts(), node=node)
         settings = RunSettings(

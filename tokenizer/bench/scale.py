@@ -5,7 +5,9 @@ is its own (``ru_maxrss`` of that process; the node's peak is read from ``/proc`
 deal, the same node's batched transaction rate is measured (``send_many`` of signed transfers):
 the run's floor is the number of transactions it sent divided by that rate, the least time a
 run that sends them could take on this node, and ``floor_ratio`` is how far above it the run is.
-The reconciliation is then timed again on its own on the finished chain.
+The reconciliation is then timed again on its own on the finished chain, and one empty block is
+mined to show what a block costs the node at the final state (``blocks`` x that is the part of
+the run no batching removes: each period needs its own blocks, in order).
 
 Run one size by hand: ``python -m tokenizer.bench.scale HOLDERS PERIODS [RATE_TXS]`` (JSON on
 stdout).
@@ -50,6 +52,7 @@ def run_one(holders: int, periods: int, rate_txs: int) -> dict[str, Any]:
     """One size in this process: the node's rate, then the deal, then the reconciliation."""
     from tokenizer.bench.deployment import fresh_chain
     from tokenizer.bench.throughput import batched_tx_rate
+    from tokenizer.chain.node import RECENT_STATES_ONLY
     from tokenizer.compiler import compile_contracts
     from tokenizer.deploy import recorded_deal
     from tokenizer.reconcile import reconcile
@@ -62,10 +65,10 @@ def run_one(holders: int, periods: int, rate_txs: int) -> dict[str, Any]:
     with (
         tempfile.TemporaryDirectory(prefix="rwa-bench-scale-") as tmp,
         Workspace.current().with_records_in(Path(tmp)).use(),
-        fresh_chain(artifacts) as chain,
+        fresh_chain(artifacts, RECENT_STATES_ONLY) as chain,
     ):
         rate = batched_tx_rate(chain, rate_txs, "scale-rate")
-        before = chain.sent
+        before, first_block = chain.sent, chain.block_number()
         settings = RunSettings(
             investors=holders, periods=periods, seed=0, out_dir=Path(tmp) / "report", quiet=True
         )
@@ -73,6 +76,8 @@ def run_one(holders: int, periods: int, rate_txs: int) -> dict[str, Any]:
         report = run_deal(chain, spec, settings)
         seconds = time.perf_counter() - t
         txs = chain.sent - before
+        blocks = chain.block_number() - first_block
+        block_s = _empty_block_seconds(chain)
         deal = recorded_deal(chain, spec)
         t = time.perf_counter()
         again = reconcile(chain, deal, spec=spec)
@@ -84,13 +89,15 @@ def run_one(holders: int, periods: int, rate_txs: int) -> dict[str, Any]:
     return {
         "holders": holders,
         "periods": periods,
-        "seconds": round(seconds, 2),
+        "seconds": round(seconds, 3),
         "buyers": report.sale.buyers,
         "periods_distributed": report.revenue.periods_distributed,
         "transactions": txs,
         "tx_per_s_batched": round(rate, 1),
-        "floor_seconds": round(floor, 2),
+        "floor_seconds": round(floor, 4),
         "floor_ratio": round(seconds / floor, 3),
+        "blocks": blocks,
+        "empty_block_ms_at_end": round(block_s * 1000, 1),
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "anvil_peak_memory_mb": round(anvil_kib / 1024, 1),
         "reconcile_seconds": round(reconcile_alone, 2),
@@ -104,6 +111,15 @@ def run_one(holders: int, periods: int, rate_txs: int) -> dict[str, Any]:
         },
         "deploy_seconds": laps.get("deploy", 0.0),
     }
+
+
+def _empty_block_seconds(chain: Any, count: int = 5) -> float:
+    """What mining one empty block costs the node at the run's final state: Anvil hashes the
+    whole state for every block, so a block costs more the more holders the chain has."""
+    t = time.perf_counter()
+    for _ in range(count):
+        chain.mine()
+    return (time.perf_counter() - t) / count
 
 
 def _run_child(holders: int, periods: int, rate_txs: int) -> dict[str, Any]:

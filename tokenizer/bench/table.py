@@ -273,6 +273,13 @@ def _scale_rows(scale: dict[str, Any] | None, goals: dict[str, Any]) -> list[Row
             f"Anvil {scale['anvil_peak_memory_mb']:,.0f} MB",
         ),
         (
+            f"retail deal, {scale['holders']:,} holders: blocks mined",
+            f"{scale['blocks']:,}",
+            "",
+            f"an empty block costs {scale['empty_block_ms_at_end']:,.0f} ms at the final state "
+            f"({scale['blocks'] * scale['empty_block_ms_at_end'] / 1000:,.1f} s for them all)",
+        ),
+        (
             f"reconciliation alone, {scale['holders']:,} holders x {scale['periods']}",
             f"{scale['reconcile_seconds']:.2f} s",
             _goal(goals, "scale_reconcile"),

@@ -74,6 +74,11 @@ class LocalControls:
             self.increase_time(timestamp - now)
         self._clock_floor = max(timestamp, now)
 
+    def mine(self) -> None:
+        """Mine one block now."""
+        self.require_local("mining a block")
+        self.rpc.call("evm_mine")
+
     def next_block_at(self, timestamp: int) -> None:
         """The next block mined is at ``timestamp``, and no block is mined now (a block costs
         a local node time that grows with its state); reads and estimates still see the
