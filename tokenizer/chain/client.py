@@ -107,6 +107,7 @@ class Chain(LocalControls):
         # Anvil answers eth_sendRawTransactionSync (EIP-7966) with the receipt: no polling.
         self._sync_send = "anvil" in client
         self._fees: Fees | None = None
+        self._block_gas_limit: int | None = None
         self.sent = 0  # transactions this client has sent (and seen mined)
 
     @property
@@ -375,9 +376,13 @@ class Chain(LocalControls):
             data=req.data,
         )
 
-    @staticmethod
-    def _gas_limit(estimate: int) -> int:
-        return estimate * 6 // 5 + 10_000
+    def _gas_limit(self, estimate: int) -> int:
+        """The estimate with a margin, but never above the block's gas limit: a transaction
+        asking for more than a block holds is never mined, and waits in the pool forever."""
+        if self._block_gas_limit is None:
+            block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
+            self._block_gas_limit = int(block["gasLimit"], 16)
+        return min(estimate * 6 // 5 + 10_000, max(self._block_gas_limit, estimate))
 
     def send(self, req: TxRequest) -> Receipt:
         """Estimate (a refusal is decoded and nothing is sent), sign, send, await the receipt."""
@@ -486,7 +491,24 @@ class Chain(LocalControls):
             waiting = [h for h, r in zip(waiting, found, strict=True) if not r]
             if not waiting:
                 return
-        raise ChainError(f"{len(waiting)} transaction(s) stayed pending (first: {waiting[0]})")
+        raise ChainError(
+            f"{len(waiting)} transaction(s) stayed pending (first: {waiting[0]}"
+            f"{self._why_pending(waiting[0])})"
+        )
+
+    def _why_pending(self, tx_hash: str) -> str:
+        """What the node says of a transaction left pending: its nonce against its sender's
+        next one, its gas against the block's (either keeps it out of every block)."""
+        tx = self.rpc.call("eth_getTransactionByHash", [tx_hash]) or {}
+        if not tx:
+            return ", which the node no longer knows"
+        sender = tx["from"]
+        latest = int(self.rpc.call("eth_getTransactionCount", [sender, "latest"]), 16)
+        block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
+        return (
+            f": nonce {int(tx['nonce'], 16)} of {sender}, whose next mined nonce is {latest}; "
+            f"gas {int(tx['gas'], 16):,} of the block's {int(block['gasLimit'], 16):,}"
+        )
 
     def _await_receipts(
         self,
