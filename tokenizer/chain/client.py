@@ -427,14 +427,19 @@ class Chain(LocalControls):
         for address, reply in zip(unknown, replies[len(chunk) :], strict=True):
             if "result" in reply:
                 self._nonces[address] = int(reply["result"], 16)
-        raws = [
-            self.sign(req, self._gas_limit(int(reply["result"], 16)))
-            for req, reply in zip(chunk, estimates, strict=True)
-        ]
+        limits = [self._gas_limit(int(reply["result"], 16)) for reply in estimates]
         # On Anvil a few transactions are sent synchronously (each reply is the receipt); a large
         # batch is sent with automine off and mined into as few blocks as the gas limit allows.
         # (Mining by hand only where the chain is a local development chain.)
         batch_mine = self._sync_send and self.is_local and len(chunk) >= BATCH_MINE_MIN
+        if batch_mine and sum(limits) > (self._block_gas_limit or 0):
+            # A batch bigger than a block is sent in halves that each fit one: Anvil drops a
+            # sender's later transactions from its pool once an earlier one no longer fits the
+            # block being mined (seen with 80 claimFor calls of one servicer), and they would
+            # never be mined.
+            half = len(chunk) // 2
+            return self._send_chunk(chunk[:half], retries) + self._send_chunk(chunk[half:], retries)
+        raws = [self.sign(req, limit) for req, limit in zip(chunk, limits, strict=True)]
         sync = self._sync_send and not batch_mine
         method = "eth_sendRawTransactionSync" if sync else "eth_sendRawTransaction"
         sent_reqs: list[TxRequest] = []
