@@ -186,3 +186,41 @@ def test_the_waterfall_mirrors_are_timed_against_each_other_with_the_two_second_
     assert goal["value"] == m["vectorised_seconds"]
     assert goal["met"] == (m["vectorised_seconds"] <= 2)
     assert any("waterfall mirror" in line for line in table(result).splitlines())
+
+
+def test_the_scale_section_times_the_retail_deal_at_each_size_against_its_floor(
+    result: dict[str, Any],
+) -> None:
+    scale = result["scale"]
+    sizes = result["sizes"]
+    assert [int(n) for n in scale["by_holders"]] == sizes["scale_holders"]
+    assert scale["holders"] == max(sizes["scale_holders"])
+    assert scale["periods"] == sizes["scale_periods"]
+    for run in scale["by_holders"].values():
+        assert run["mismatches"] == 0
+        assert run["buyers"] == run["holders"]  # the retail seed's cap leaves room for all
+        assert run["seconds"] > run["floor_seconds"] > 0
+        assert run["floor_ratio"] == pytest.approx(run["seconds"] / run["floor_seconds"], 0.01)
+        assert run["peak_memory_mb"] > 0 and run["reconcile_seconds"] > 0
+        assert set(run["stage_share"]) == {"kyc", "sale", "periods", "reconciliation", "report"}
+        assert 0.5 < sum(run["stage_share"].values()) <= 1.0
+    # Two transactions per buyer at least (approve and buy): the floor grows with holders.
+    small, big = (
+        scale["by_holders"][str(n)] for n in (min(sizes["scale_holders"]), scale["holders"])
+    )
+    assert big["transactions"] > small["transactions"] + 2 * (big["holders"] - small["holders"])
+    for name in ("scale_end_to_end", "scale_floor_ratio", "scale_memory", "scale_reconcile"):
+        assert name in result["goals"]
+    assert scale["chart"] == "bench_scale.png"
+
+
+def test_the_scale_chart_is_drawn_as_a_png(tmp_path: Path) -> None:
+    from tokenizer.bench.scale import draw_scale_chart
+
+    runs = {
+        str(n): {"holders": n, "periods": 12, "seconds": s, "floor_seconds": s / 2}
+        for n, s in ((100, 2.0), (1_000, 9.0), (10_000, 70.0))
+    }
+    path = tmp_path / "scale.png"
+    draw_scale_chart(runs, path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

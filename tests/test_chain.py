@@ -182,3 +182,33 @@ def test_a_word_eth_abi_refuses_is_refused_by_the_fast_path_too() -> None:
     dynamic = [{"name": "s", "type": "string"}]
     assert static_words(dynamic) is None
     assert decode_values(dynamic, abi_encode(["string"], ["hi"]), None) == ["hi"]
+
+
+def test_a_wallet_has_eth_accounts_address_and_signs_exactly_as_eth_account(
+    session_chain: Chain,
+) -> None:
+    from eth_account import Account
+
+    from tokenizer.chain.signer import Wallet
+
+    key = bytes(range(1, 33))
+    light, reference = Wallet(key), Account.from_key(key)
+    assert light.address == reference.address
+    fees = Fees(max_fee=3 * 10**9 + 7, tip=10**9)
+    signer = Signer(session_chain.chain_id)
+    data = "0xa9059cbb" + "00" * 64
+    raw = signer.sign(
+        light, nonce=3, fees=fees, gas=60_000, to="0x" + "11" * 20, value=0, data=data
+    )
+    tx = {
+        "chainId": session_chain.chain_id,
+        "nonce": 3,
+        "gas": 60_000,
+        "value": 0,
+        "data": data,
+        "to": "0x" + "11" * 20,
+        "maxFeePerGas": fees.max_fee,
+        "maxPriorityFeePerGas": fees.tip,
+        "type": 2,
+    }
+    assert raw == "0x" + bytes(reference.sign_transaction(tx).raw_transaction).hex()

@@ -22,6 +22,7 @@ def evaluate(
     risk: dict[str, Any] | None = None,
     waterfall: dict[str, Any] | None = None,
     disclosure: dict[str, Any] | None = None,
+    scale: dict[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every goal against the run's figures, by name."""
     smallest, biggest = min(sizes.holders), max(sizes.holders)
@@ -56,6 +57,8 @@ def evaluate(
         out.update(_waterfall_goals(waterfall))
     if disclosure is not None:
         out.update(disclosure_goals(disclosure))
+    if scale is not None:
+        out.update(scale_goals(scale))
     return out
 
 
@@ -73,6 +76,27 @@ def disclosure_goals(disclosure: dict[str, Any]) -> dict[str, dict[str, Any]]:
             f"within 1 % from {lo_n} to {hi_n} holders", round(spread * 100, 3), spread <= 0.01
         ),
         "register_document_gas": goal("<= 80,000 gas", doc, doc <= 80_000),
+    }
+
+
+def scale_goals(scale: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The retail deal at its biggest size: end to end, against its floor, memory, and the
+    reconciliation alone (the quick run's small sizes are judged against the same limits)."""
+    size = f"{scale['holders']:,} holders x {scale['periods']}"
+    seconds, ratio = scale["seconds"], scale["floor_ratio"]
+    memory, rec = scale["peak_memory_mb"], scale["reconcile_seconds"]
+    return {
+        "scale_end_to_end": goal(f"<= 60 s ({size}, end to end)", seconds, seconds <= 60),
+        "scale_floor_ratio": goal(
+            "<= 3x the floor (transactions sent / batched tx rate)", ratio, ratio <= 3
+        ),
+        "scale_memory": goal(f"<= 1,024 MB peak ({size})", memory, memory <= 1024),
+        "scale_reconcile": goal(f"<= 5 s (reconciliation alone, {size})", rec, rec <= 5),
+        "scale_mismatches": goal(
+            "0 mismatches at every size",
+            sum(r["mismatches"] for r in scale["by_holders"].values()),
+            all(r["mismatches"] == 0 for r in scale["by_holders"].values()),
+        ),
     }
 
 

@@ -50,7 +50,9 @@ def machine() -> dict[str, Any]:
     }
 
 
-def collect(sizes: Sizes, say: Callable[[str], None]) -> dict[str, Any]:
+def collect(
+    sizes: Sizes, say: Callable[[str], None], out_dir: Path | None = None
+) -> dict[str, Any]:
     """Run every section and return the bench.json document."""
     timings: dict[str, float] = {}
 
@@ -98,6 +100,15 @@ def collect(sizes: Sizes, say: Callable[[str], None]) -> dict[str, Any]:
         lambda: bench_disclosure(artifacts, [min(sizes.holders), max(sizes.holders)]),
     )
 
+    from tokenizer.bench.scale import bench_scale  # here: the module also runs as a script
+
+    scale = timed(
+        "retail deal at scale",
+        lambda: bench_scale(
+            sizes.scale_holders, sizes.scale_periods, sizes.throughput_txs, out_dir
+        ),
+    )
+
     gas = gas_summary(per_holders, push)
     distribute = gas["distribute"]
     seconds = {
@@ -122,7 +133,8 @@ def collect(sizes: Sizes, say: Callable[[str], None]) -> dict[str, Any]:
         "risk": risk,
         "waterfall": waterfall,
         "disclosure": disclosure,
-        "goals": goals.evaluate(sizes, gas, tp, sim, mc, comp, risk, waterfall, disclosure),
+        "scale": scale,
+        "goals": goals.evaluate(sizes, gas, tp, sim, mc, comp, risk, waterfall, disclosure, scale),
         "section_seconds": timings,
         "distribute_lo_hi": [distribute[str(smallest)], distribute[str(max(sizes.holders))]],
     }
@@ -133,9 +145,9 @@ def run(quick: bool = False, out: Path | None = None) -> int:
     sizes = QUICK if quick else FULL
     started = time.perf_counter()
     print(f"Benchmarking ({'quick' if sizes is QUICK else 'full'} sizes)…", file=sys.stderr)
-    doc = collect(sizes, lambda text: print(text, file=sys.stderr, flush=True))
-    doc["total_seconds"] = round(time.perf_counter() - started, 2)
     path = out or Workspace.current().out / "bench.json"
+    doc = collect(sizes, lambda text: print(text, file=sys.stderr, flush=True), path.parent)
+    doc["total_seconds"] = round(time.perf_counter() - started, 2)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2) + "\n")
     print(table(doc))

@@ -19,6 +19,8 @@ class Sizes:
     throughput_txs: int
     risk_big_paths: int = 0  # rwa risk of the three-tranche deal at this many paths (0: skip)
     waterfall_investors: int = 60  # the tranched deal's simulated investors (about 45 buy)
+    scale_holders: tuple[int, ...] = (100, 1_000, 10_000)  # the retail deal's sizes (chart)
+    scale_periods: int = 240
 
     @property
     def simulation_key(self) -> str:
@@ -51,4 +53,6 @@ QUICK = Sizes(
     mc_periods=240,
     mc_reference_paths=5,
     throughput_txs=200,
+    scale_holders=(25, 50, 100),
+    scale_periods=12,
 )

@@ -287,6 +287,54 @@ def _risk_rows(risk: dict[str, Any] | None, goals: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _scale_rows(scale: dict[str, Any] | None, goals: dict[str, Any]) -> list[Row]:
+    """The retail deal end to end at each size, and the biggest one's stages."""
+    if not scale:
+        return []
+    rows: list[Row] = []
+    biggest = str(scale["holders"])
+    for n, run in scale["by_holders"].items():
+        rows.append(
+            (
+                f"retail deal end to end, {int(n):,} holders x {run['periods']} periods",
+                f"{run['seconds']:.1f} s",
+                _goal(goals, "scale_end_to_end") if n == biggest else "",
+                f"{run['floor_ratio']:.2f}x floor {run['floor_seconds']:.1f} s "
+                f"({run['transactions']:,} txs at {run['tx_per_s_batched']:,.0f} tx/s); "
+                f"{run['buyers']:,} buyers, mismatches {run['mismatches']}",
+            )
+        )
+    shares = ", ".join(f"{k} {v:.0%}" for k, v in scale["stage_share"].items())
+    rows += [
+        (
+            f"retail deal, {scale['holders']:,} holders: time against its floor",
+            f"{scale['floor_ratio']:.2f}x",
+            _goal(goals, "scale_floor_ratio"),
+            shares,
+        ),
+        (
+            f"retail deal, {scale['holders']:,} holders: peak memory",
+            f"{scale['peak_memory_mb']:,.0f} MB",
+            _goal(goals, "scale_memory"),
+            f"Anvil {scale['anvil_peak_memory_mb']:,.0f} MB",
+        ),
+        (
+            f"retail deal, {scale['holders']:,} holders: blocks mined",
+            f"{scale['blocks']:,}",
+            "",
+            f"an empty block costs {scale['empty_block_ms_at_end']:,.0f} ms at the final state "
+            f"({scale['blocks'] * scale['empty_block_ms_at_end'] / 1000:,.1f} s for them all)",
+        ),
+        (
+            f"reconciliation alone, {scale['holders']:,} holders x {scale['periods']}",
+            f"{scale['reconcile_seconds']:.2f} s",
+            _goal(goals, "scale_reconcile"),
+            "every holder to the unit, read at one block",
+        ),
+    ]
+    return rows
+
+
 def table(doc: dict[str, Any]) -> str:
     gas, goals = doc["gas"], doc["goals"]
     rows = [
@@ -299,6 +347,7 @@ def table(doc: dict[str, Any]) -> str:
         *_risk_rows(doc.get("risk"), goals),
         *_waterfall_rows(doc.get("waterfall"), goals),
         *_disclosure_rows(doc.get("disclosure"), goals),
+        *_scale_rows(doc.get("scale"), goals),
     ]
     lines = _layout(rows)
     met = sum(1 for g in goals.values() if g["met"])

@@ -16,7 +16,7 @@ from tokenizer.bench.deployment import (
     fresh_chain,
     wallet,
 )
-from tokenizer.chain import TxRequest
+from tokenizer.chain import Chain, TxRequest
 from tokenizer.compiler import Artifacts
 
 
@@ -53,3 +53,30 @@ def bench_throughput(artifacts: Artifacts, count: int) -> dict[str, Any]:
         "onboard_tx_per_s_batched": count / batch_s,
         "batched_over_sequential": seq_s / batch_s,
     }
+
+
+def batched_tx_rate(chain: Chain, count: int, label: str = "rate") -> float:
+    """Transactions per second ``send_many`` reaches on ``chain`` now: ``count`` signed
+    stablecoin transfers from distinct funded wallets (a stablecoin deployed for the purpose)."""
+    admin = chain.accounts[0]
+    stable = deploy_contract(chain, "MockStablecoin", ["Mock USD", "mUSD", admin.address], admin)
+    wallets = [wallet(label, n) for n in range(count)]
+    addresses = [w.address for w in wallets]
+    chain.fund(addresses, 10**18)
+    chain.send_many(
+        [
+            chain.tx(
+                admin,
+                stable,
+                "batchMint",
+                addresses[s : s + REGISTER_BATCH],
+                [1_000 * USD] * len(addresses[s : s + REGISTER_BATCH]),
+            )
+            for s in range(0, len(addresses), REGISTER_BATCH)
+        ]
+    )
+    sink = address(f"{label}-sink", 0)
+    reqs = [chain.tx(w, stable, "transfer", sink, USD) for w in wallets]
+    t = time.perf_counter()
+    chain.send_many(reqs)
+    return count / (time.perf_counter() - t)

@@ -22,7 +22,7 @@ from tokenizer.chain.local import LocalControls
 from tokenizer.chain.networks import Network, adhoc
 from tokenizer.chain.node import AnvilNode
 from tokenizer.chain.rpc import RpcClient
-from tokenizer.chain.signer import Fees, Signer
+from tokenizer.chain.signer import Fees, Sender, Signer
 from tokenizer.compiler import Artifacts
 from tokenizer.errors import ChainError, TransactionReverted
 
@@ -32,7 +32,9 @@ REPLACEMENT_BUMP = (9, 8)
 MAX_REPLACEMENTS = 5
 BATCH_SIZE = 200  # transactions per JSON-RPC batch
 READ_BATCH_SIZE = 1_000  # eth_calls per JSON-RPC batch
-BATCH_MINE_MIN = 3  # from this many transactions, mining them together beats automine
+# From this many transactions, mining them together beats automine: a block costs a local node
+# time that grows with its state (Anvil hashes it all), so two transactions share one block.
+BATCH_MINE_MIN = 2
 LOG_WINDOW = 50_000  # blocks per eth_getLogs request, halved while the node says "too many"
 LOG_WINDOW_MIN = 16
 # What nodes say when a transaction's nonce is no longer the account's next one.
@@ -57,7 +59,7 @@ class Receipt:
 class TxRequest:
     """One transaction to send: the sender, the target (None to deploy) and the call data."""
 
-    sender: LocalAccount
+    sender: Sender
     to: str | None
     data: str
     action: str
@@ -125,6 +127,8 @@ class Chain(LocalControls):
         # Told the hashes of transactions as they are sent (replacements too), before their
         # receipts: the deployer records them, so an interrupted run finds them again.
         self.on_sent: Callable[[list[str]], None] | None = None
+        self._block_gas_limit: int | None = None
+        self.sent = 0  # transactions this client has sent (and seen mined)
 
     @property
     def record_key(self) -> str:
@@ -266,7 +270,7 @@ class Chain(LocalControls):
         """ABI-encoded call data for ``contract.function(*args)``."""
         return contract.interface.function(function, len(args)).encode(args)
 
-    def tx(self, sender: LocalAccount, contract: Contract, function: str, *args: Any) -> TxRequest:
+    def tx(self, sender: Sender, contract: Contract, function: str, *args: Any) -> TxRequest:
         """A transaction calling ``contract.function(*args)`` from ``sender``."""
         action = f"{function} on {contract.address[:10]}…"
         return TxRequest(sender, contract.address, self.data(contract, function, *args), action)
@@ -441,9 +445,13 @@ class Chain(LocalControls):
             data=tx.req.data,
         )
 
-    @staticmethod
-    def _gas_limit(estimate: int) -> int:
-        return estimate * 6 // 5 + 10_000
+    def _gas_limit(self, estimate: int) -> int:
+        """The estimate with a margin, but never above the block's gas limit: a transaction
+        asking for more than a block holds is never mined, and waits in the pool forever."""
+        if self._block_gas_limit is None:
+            block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
+            self._block_gas_limit = int(block["gasLimit"], 16)
+        return min(estimate * 6 // 5 + 10_000, max(self._block_gas_limit, estimate))
 
     def send(self, req: TxRequest) -> Receipt:
         """Estimate (a refusal is decoded and nothing is sent), sign, send, await the receipt."""
@@ -479,25 +487,28 @@ class Chain(LocalControls):
         for req, reply in zip(chunk, estimates, strict=True):
             if "error" in reply:
                 raise self._revert_from_error(req.action, reply["error"])
+        limits = [self._gas_limit(int(reply["result"], 16)) for reply in estimates]
+        # On Anvil a few transactions are sent synchronously (each reply is the receipt); a large
+        # batch is sent with automine off and mined into as few blocks as the gas limit allows.
+        # (Mining by hand only where the chain is a local development chain.)
+        batch_mine = self._sync_send and self.is_local and len(chunk) >= BATCH_MINE_MIN
+        if batch_mine and sum(limits) > (self._block_gas_limit or 0):
+            # A batch bigger than a block is sent in halves that each fit one: Anvil drops a
+            # sender's later transactions from its pool once an earlier one no longer fits the
+            # block being mined (seen with 80 claimFor calls of one servicer), and they would
+            # never be mined. (Before any nonce is taken: each half takes its own.)
+            half = len(chunk) // 2
+            return self._send_chunk(chunk[:half], retries) + self._send_chunk(chunk[half:], retries)
         self._prefetch_nonces({req.sender.address for req in chunk})
         txs = [
-            Signed(
-                req,
-                self._next_nonce(req.sender.address),
-                self._gas_limit(int(reply["result"], 16)),
-                self.fees(),
-            )
-            for req, reply in zip(chunk, estimates, strict=True)
+            Signed(req, self._next_nonce(req.sender.address), limit, self.fees())
+            for req, limit in zip(chunk, limits, strict=True)
         ]
         raws = [self._sign_as(tx) for tx in txs]
         # Kept by hash where a stuck transaction may have to be replaced.
         signed = (
             {} if self.is_local else {_tx_hash(raw): tx for raw, tx in zip(raws, txs, strict=True)}
         )
-        # On Anvil a few transactions are sent synchronously (each reply is the receipt); a large
-        # batch is sent with automine off and mined into as few blocks as the gas limit allows.
-        # (Mining by hand only where the chain is a local development chain.)
-        batch_mine = self._sync_send and self.is_local and len(chunk) >= BATCH_MINE_MIN
         sync = self._sync_send and not batch_mine
         method = "eth_sendRawTransactionSync" if sync else "eth_sendRawTransaction"
         sent_reqs: list[TxRequest] = []
@@ -535,6 +546,7 @@ class Chain(LocalControls):
                 if hashes:
                     self._mine_pending(hashes)
                 self.rpc.call("evm_setAutomine", [True])
+        self.sent += len(hashes)
         results: list[Receipt | None] = [None] * len(chunk)
         sent_at = [n for n in range(len(chunk)) if n not in stale]
         awaited = self._await_receipts(sent_reqs, hashes, ready, signed)
@@ -556,7 +568,24 @@ class Chain(LocalControls):
             waiting = [h for h, r in zip(waiting, found, strict=True) if not r]
             if not waiting:
                 return
-        raise ChainError(f"{len(waiting)} transaction(s) stayed pending (first: {waiting[0]})")
+        raise ChainError(
+            f"{len(waiting)} transaction(s) stayed pending (first: {waiting[0]}"
+            f"{self._why_pending(waiting[0])})"
+        )
+
+    def _why_pending(self, tx_hash: str) -> str:
+        """What the node says of a transaction left pending: its nonce against its sender's
+        next one, its gas against the block's (either keeps it out of every block)."""
+        tx = self.rpc.call("eth_getTransactionByHash", [tx_hash]) or {}
+        if not tx:
+            return ", which the node no longer knows"
+        sender = tx["from"]
+        latest = int(self.rpc.call("eth_getTransactionCount", [sender, "latest"]), 16)
+        block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
+        return (
+            f": nonce {int(tx['nonce'], 16)} of {sender}, whose next mined nonce is {latest}; "
+            f"gas {int(tx['gas'], 16):,} of the block's {int(block['gasLimit'], 16):,}"
+        )
 
     def _await_receipts(
         self,

@@ -11,7 +11,7 @@ from eth_account.signers.local import LocalAccount
 from tokenizer.chain.accounts import dev_accounts, keystore_account
 from tokenizer.chain.client import Chain
 from tokenizer.chain.networks import Network
-from tokenizer.chain.node import AnvilNode
+from tokenizer.chain.node import RECENT_STATES_ONLY, AnvilNode
 from tokenizer.compiler import Artifacts
 from tokenizer.errors import ChainError
 
@@ -37,7 +37,9 @@ def open_chain(
     if network is not None and not network.embedded:
         rpc_url = network.rpc_url()
     if rpc_url is None:
-        node = AnvilNode(state_path=state_path).start()
+        # An ephemeral node answers for the latest blocks only; one saved to a file keeps all.
+        extra = () if state_path is not None else RECENT_STATES_ONLY
+        node = AnvilNode(state_path=state_path, extra_args=extra).start()
         rpc_url = node.url
         network = network or Network(name="local", chain_id=31337, embedded=True, local=True)
     try:

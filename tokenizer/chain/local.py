@@ -84,6 +84,37 @@ class LocalControls:
             self.increase_time(timestamp - now)
         self._clock_floor = max(timestamp, now)
 
+    def mine(self) -> None:
+        """Mine one block now."""
+        self.require_local("mining a block")
+        self.rpc.call("evm_mine")
+
+    def next_block_at(self, timestamp: int) -> None:
+        """The next block mined is at ``timestamp``, and no block is mined now (a block costs
+        a local node time that grows with its state); reads and estimates still see the
+        latest block's time until then. Where the node cannot do that, a block is mined at
+        ``timestamp`` (:meth:`advance_to`)."""
+        self.require_local("moving time forward")
+        if timestamp <= self._clock_floor:
+            return
+        if self._sets_block_time:
+            reply = self.rpc.request("evm_setNextBlockTimestamp", [timestamp])
+            if "error" not in reply:
+                self._clock_floor = timestamp
+                return
+        self.advance_to(timestamp)
+
+    def waive_base_fee(self) -> None:
+        """The next block's base fee is 0, and so (nearly) every later one's: EIP-1559 moves it
+        in proportion to itself, by at least 1 wei a full block. Thousands of simulated
+        wallets filling blocks back to back would otherwise raise it 12.5 % a block, past any
+        fee cap signed before and past the gas coin the wallets hold. A node that cannot set it
+        (Ganache) keeps its own."""
+        self.require_local("setting the base fee")
+        if self._sets_block_time:
+            prefix = "anvil" if "anvil" in self.client_version else "hardhat"
+            self.rpc.request(f"{prefix}_setNextBlockBaseFeePerGas", ["0x0"])
+
     def snapshot(self) -> str:
         self.require_local("a snapshot")
         return str(self.rpc.call("evm_snapshot"))

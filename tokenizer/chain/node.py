@@ -57,6 +57,12 @@ def find_anvil(workspace: Workspace | None = None) -> Path:
     raise ChainError("Anvil is not installed: run `make install` (npm ci) or put anvil on PATH")
 
 
+# Anvil keeps a copy of the whole state for every block in memory: 12 MB a block with 10,000
+# investors, gigabytes within a simulated term. A node nobody asks about old blocks (every read of
+# a run is at the latest block, or pinned to a block just read) keeps only the last few.
+RECENT_STATES_ONLY = ("--prune-history", "16")
+
+
 class AnvilNode:
     """An Anvil process on a local port (a free one unless given), stopped when the context ends."""
 
@@ -90,12 +96,13 @@ class AnvilNode:
             "--mnemonic",
             DEV_MNEMONIC,
             "--silent",
+        ]
+        if "--prune-history" not in self.extra_args:
             # Past the states Anvil keeps in memory, old ones are dropped, not written to
             # ~/.foundry/anvil/tmp: a long simulation would otherwise leave gigabytes there
             # (tens of GB for 10,000 holders x 240 periods), and a killed node never cleans up.
-            "--max-persisted-states",
-            "0",
-        ]
+            # (--prune-history implies it, and Anvil refuses the two together.)
+            command += ["--max-persisted-states", "0"]
         if self.state_path is not None:
             # Load the file if it exists, save on exit and every second: a killed node loses
             # at most the last second, and the next run resumes from the chain it finds.

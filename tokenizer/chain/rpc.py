@@ -66,9 +66,11 @@ class RpcClient:
         if host in ("127.0.0.1", "localhost", "::1"):
             self._session.trust_env = False  # no proxy look-up per request on loopback
         self._ids = itertools.count(1)
+        self.posts = 0  # HTTP requests sent (a batch is one)
 
     def _post(self, payload: Any) -> Any:
         last: Exception | None = None
+        self.posts += 1
         for attempt in range(RETRIES):
             try:
                 response = self._session.post(self.url, json=payload, timeout=self.timeout)

@@ -12,7 +12,7 @@ from tokenizer.errors import TokenizerError
 
 QUICK_HELP = (
     "small sizes (holders 10/100/1000, push 100/300, simulation 100x24, "
-    "Monte Carlo 1000x240); finishes in under a minute"
+    "Monte Carlo 1000x240, retail deal 25/50/100x12); finishes in about a minute"
 )
 
 

@@ -4,6 +4,12 @@ Pure: it takes decoded events in chain order and knows nothing of the chain. It 
 the token's accumulator; it recomputes, for each holder, the sum over periods of ``balance at
 the period x revenue per share of the period`` (magnified by 2^128, as the token does), and
 follows claims and wallet recoveries.
+
+The sum is kept in running form, so a replay costs one step per event, not one per holder and
+period: the per-share increases are added up as they come (``per_share``), and a holder's
+balance x increase products are settled only when the balance changes (or the holder is read).
+Between two changes the balance is constant, so ``balance x (sum of the increases since)`` is
+exactly the sum of the per-period products (integers: nothing is rounded on the way).
 """
 
 from __future__ import annotations
@@ -23,6 +29,10 @@ class Ledger:
 
     balances: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     earned: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # The sum of every period's magnified per-share increase so far, and where each holder's
+    # ``earned`` was last brought up to it.
+    per_share: int = 0
+    settled_at: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     claimed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     supply: int = 0
     remainder: int = 0
@@ -32,12 +42,23 @@ class Ledger:
     transfers: int = 0
     problems: list[str] = field(default_factory=list)
 
+    def settle(self, holder: str) -> None:
+        """Bring ``earned[holder]`` up to every period distributed so far."""
+        behind = self.per_share - self.settled_at[holder]
+        if behind:
+            balance = self.balances.get(holder, 0)
+            if balance:
+                self.earned[holder] += balance * behind
+            self.settled_at[holder] = self.per_share
+
     def transfer(self, sender: str, receiver: str, value: int) -> None:
         if sender.lower() != ZERO_ADDRESS:
+            self.settle(sender)
             self.balances[sender] -= value
         else:
             self.supply += value
         if receiver.lower() != ZERO_ADDRESS:
+            self.settle(receiver)
             self.balances[receiver] += value
         else:
             self.supply -= value
@@ -47,9 +68,7 @@ class Ledger:
         delta, self.remainder = divmod(amount * MAGNITUDE + self.remainder, self.supply)
         if (delta, self.remainder) != (delta_event, remainder_event):
             self.problems.append(f"period {period}: per-share increase differs from the mirror")
-        for holder, balance in self.balances.items():
-            if balance:
-                self.earned[holder] += balance * delta
+        self.per_share += delta  # each holder's share is settled when it is next needed
         self.distributed += amount
         self.periods += 1
 
@@ -58,6 +77,8 @@ class Ledger:
 
     def move(self, lost: str, new: str, whole_units: int) -> None:
         """A wallet recovery: all of the lost wallet's unclaimed revenue changes wallet."""
+        self.settle(lost)
+        self.settle(new)
         moved = self.earned[lost] - self.claimed[lost] * MAGNITUDE
         if moved // MAGNITUDE != whole_units:
             self.problems.append(f"recovery {lost} -> {new}: moved amount differs from the mirror")
@@ -66,12 +87,17 @@ class Ledger:
 
     def holders(self) -> list[str]:
         """Every wallet that holds, earned or claimed, sorted."""
+        for holder in self.balances:
+            self.settle(holder)
         return sorted(
-            set(self.earned) | set(self.claimed) | {h for h, b in self.balances.items() if b}
+            {h for h, e in self.earned.items() if e}
+            | set(self.claimed)
+            | {h for h, b in self.balances.items() if b}
         )
 
     def claimable(self, holder: str) -> tuple[int, int]:
         """(whole units the holder may claim now, the magnified fraction left over)."""
+        self.settle(holder)
         whole, fraction = divmod(self.earned[holder], MAGNITUDE)
         return whole - self.claimed[holder], fraction
 

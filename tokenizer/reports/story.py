@@ -59,6 +59,29 @@ def sold(spec: DealSpec, sale: SaleResult) -> str:
     )
 
 
+def left_out(spec: DealSpec, buyers: int, investors: int, reasons: dict[str, int]) -> str:
+    """Why fewer investors bought than were simulated: one line naming each limit."""
+    sym, dec = spec.settlement.symbol, spec.settlement.decimals
+    limits = {
+        "offering.hard_cap": f"the hard cap (offering.hard_cap, "
+        f"{fmt_units(spec.offering.hard_cap, dec, sym)}) was reached",
+        "compliance.max_holders": f"the holder limit (compliance.max_holders, "
+        f"{spec.compliance.max_holders:,}) was reached",
+        "offering.min_purchase": f"a budget below the minimum ticket (offering.min_purchase, "
+        f"{fmt_units(spec.offering.min_purchase, dec, sym)})",
+    }
+    why = "; ".join(f"{limits.get(field, field)} ({count:,})" for field, count in reasons.items())
+    hint = (
+        " (a deal sized for many small buyers: seeds/xiaoping_island_retail.yaml)"
+        if "offering.hard_cap" in reasons
+        else ""
+    )
+    return (
+        f"Buyers reached: {buyers:,} of {investors:,} simulated investors; the other "
+        f"{investors - buyers:,} did not buy: {why or 'their purchases were refused'}{hint}."
+    )
+
+
 def distributed(report: RunReport, spec: DealSpec, resumed_at: int) -> str:
     sym, dec = spec.settlement.symbol, spec.settlement.decimals
     rev = report.revenue

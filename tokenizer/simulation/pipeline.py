@@ -41,6 +41,7 @@ from tokenizer.reports.writers import write_json, write_markdown
 from tokenizer.simulation.population import (
     Investor,
     jurisdiction_mix,
+    left_out,
     make_population,
     plan_purchases,
 )
@@ -111,6 +112,8 @@ def run_deal(
     sim.sell(bar.advance if bar else None)
     sale = _sale_result(spec, sim.result.sale, chain, deal)
     tell(story.sold(spec, sale))
+    if sale.buyers < len(population) and not deal.structured:
+        tell(story.left_out(spec, sale.buyers, len(population), left_out(spec, population)))
     laps.lap("sale")
 
     if sim.result.sale.status == SALE_SUCCEEDED:

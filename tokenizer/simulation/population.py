@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from eth_account import Account
-from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
 
+from tokenizer.chain.signer import Wallet
 from tokenizer.operations.kyc import Identity
 from tokenizer.spec import COUNTRY_NUMERIC, EU_MEMBERS, INVESTOR_CLASSES, DealSpec
 
@@ -23,7 +22,7 @@ from tokenizer.spec import COUNTRY_NUMERIC, EU_MEMBERS, INVESTOR_CLASSES, DealSp
 @dataclass(frozen=True)
 class Investor:
     index: int
-    account: LocalAccount
+    account: Wallet
     country: str  # ISO 3166-1 alpha-2
     investor_class: str
     budget: int  # settlement smallest units the investor is willing to spend
@@ -69,7 +68,7 @@ def make_population(spec: DealSpec, count: int | None = None, seed: int = 0) -> 
         population.append(
             Investor(
                 index=i,
-                account=Account.from_key(key),
+                account=Wallet(key),
                 country=country,
                 investor_class=investor_class,
                 budget=int(budgets[i]),
@@ -85,22 +84,48 @@ def plan_purchases(spec: DealSpec, population: Sequence[Investor]) -> list[int]:
     more investors buy than the maximum number of holders. Integer arithmetic only; an
     investor whose remaining room is below the minimum ticket buys nothing.
     """
+    return _plan(spec, population)[0]
+
+
+# Why a planned investor buys nothing, by the spec field that decides it.
+LEFT_OUT_HARD_CAP = "offering.hard_cap"
+LEFT_OUT_MAX_HOLDERS = "compliance.max_holders"
+LEFT_OUT_MIN_TICKET = "offering.min_purchase"
+
+
+def left_out(spec: DealSpec, population: Sequence[Investor]) -> dict[str, int]:
+    """How many investors the plan leaves out, by the limit that leaves them out (the hard cap
+    already reached, the maximum number of holders reached, a budget below the minimum
+    ticket); empty when everyone buys."""
+    return dict(Counter(r for r in _plan(spec, population)[1] if r))
+
+
+def _plan(spec: DealSpec, population: Sequence[Investor]) -> tuple[list[int], list[str]]:
     off, rules = spec.offering, spec.compliance
     room = off.hard_cap
     most = off.max_purchase
     if rules.max_balance:  # the most a buyer may pay without holding more than the maximum
         most = min(most, rules.max_balance * off.price // spec.token.unit)
     buyers_left = rules.max_holders or len(population)
-    plan = []
+    plan, reasons = [], []
     for investor in population:
         pay = min(investor.budget, most, room) if buyers_left else 0
         pay -= pay % off.price  # whole tokens only: nothing paid is left unconverted
+        reason = ""
         if pay < off.min_purchase or pay <= 0:
+            wanted = min(investor.budget, most)
+            if not buyers_left:
+                reason = LEFT_OUT_MAX_HOLDERS
+            elif wanted - wanted % off.price >= off.min_purchase:
+                reason = LEFT_OUT_HARD_CAP  # the room left, not the investor, was too small
+            else:
+                reason = LEFT_OUT_MIN_TICKET
             pay = 0
         room -= pay
         buyers_left -= 1 if pay else 0
         plan.append(pay)
-    return plan
+        reasons.append(reason)
+    return plan, reasons
 
 
 def jurisdiction_mix(population: Sequence[Investor]) -> dict[str, int]:

@@ -15,6 +15,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
 
 from tokenizer.chain import Chain
+from tokenizer.chain.signer import Sender
 from tokenizer.deploy import Deal, deploy_deal
 from tokenizer.errors import TokenizerError
 from tokenizer.operations import agent, kyc, revenue, sale
@@ -36,7 +37,7 @@ MAX_CREATED = 50  # investors the page may create on one chain
 class LocalInvestor:
     """A wallet the page may sign for on a local chain: simulated, or created in the page."""
 
-    account: LocalAccount
+    account: Sender  # a simulated investor's light wallet, or a page-created account
     label: str
     country: str
     investor_class: str
