@@ -35,6 +35,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from tests.test_waterfall_mirror import assert_path_equal
 from tokenizer.chain import AnvilNode, BoundCall, Chain, Receipt, dev_accounts
 from tokenizer.compiler import Artifacts
 from tokenizer.deploy import Deal, deploy_deal
@@ -354,15 +355,4 @@ def test_two_hundred_full_term_paths_pay_on_chain_what_the_mirror_pays_to_the_un
         terms = deals[which].terms
         many = run_paths(terms, np.array(collected, dtype=np.int64))
         for m, collections in enumerate(collected):
-            for t, p in enumerate(run(terms, collections).periods):
-                assert many.tranche_paid[m, t].tolist() == p.tranche_paid
-                assert many.interest_paid[m, t].tolist() == p.interest_paid
-                assert many.principal_paid[m, t].tolist() == p.principal_paid
-                assert many.fee_paid[m, t].tolist() == p.fee_paid
-                assert many.guarantor_drawn[m, t].tolist() == p.guarantor_drawn
-                assert many.guarantor_repaid[m, t].tolist() == p.guarantor_repaid
-                assert int(many.reserve[m, t]) == p.reserve
-                assert many.outstanding[m, t].tolist() == p.outstanding
-                assert tuple(many.triggers_on[m, t].tolist()) == p.triggers_on
-                assert int(many.debt_service[m, t]) == p.debt_service
-                assert int(many.reserve_drawn[m, t]) == p.reserve_drawn
+            assert_path_equal(many, m, run(terms, collections))

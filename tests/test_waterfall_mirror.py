@@ -20,6 +20,7 @@ from tokenizer.finance.waterfall import (
     STRAIGHT_LINE,
     TRAP_CASH,
     PathResult,
+    PathsResult,
     Terms,
     TrancheTerms,
     run,
@@ -200,18 +201,7 @@ def test_the_vectorised_mirror_equals_the_scalar_one_to_the_unit(
     for m, path in enumerate(paths):
         one = run(terms, path)
         conserved(terms, path, one)
-        for t, p in enumerate(one.periods):
-            assert many.tranche_paid[m, t].tolist() == p.tranche_paid
-            assert many.interest_paid[m, t].tolist() == p.interest_paid
-            assert many.principal_paid[m, t].tolist() == p.principal_paid
-            assert many.fee_paid[m, t].tolist() == p.fee_paid
-            assert many.guarantor_drawn[m, t].tolist() == p.guarantor_drawn
-            assert many.guarantor_repaid[m, t].tolist() == p.guarantor_repaid
-            assert int(many.reserve[m, t]) == p.reserve
-            assert many.outstanding[m, t].tolist() == p.outstanding
-            assert tuple(many.triggers_on[m, t].tolist()) == p.triggers_on
-            assert int(many.debt_service[m, t]) == p.debt_service
-            assert int(many.reserve_drawn[m, t]) == p.reserve_drawn
+        assert_path_equal(many, m, one)
 
 
 def test_the_vectorised_mirror_uses_python_integers_when_int64_could_overflow() -> None:
@@ -231,3 +221,20 @@ def test_every_payment_names_its_source() -> None:
     result = run(TERMS, [0, NORMAL] + [NORMAL] * 22)
     sources = {x.source for p in result.periods for x in p.payments}
     assert sources == {COLLECTIONS, RESERVE, GUARANTOR}
+
+
+def assert_path_equal(many: PathsResult, m: int, one: PathResult) -> None:
+    """Path ``m`` of the vectorised mirror's arrays equals the scalar mirror's run, every
+    payment and balance of every period, to the unit."""
+    for t, p in enumerate(one.periods):
+        assert many.tranche_paid[m, t].tolist() == p.tranche_paid
+        assert many.interest_paid[m, t].tolist() == p.interest_paid
+        assert many.principal_paid[m, t].tolist() == p.principal_paid
+        assert many.fee_paid[m, t].tolist() == p.fee_paid
+        assert many.guarantor_drawn[m, t].tolist() == p.guarantor_drawn
+        assert many.guarantor_repaid[m, t].tolist() == p.guarantor_repaid
+        assert int(many.reserve[m, t]) == p.reserve
+        assert many.outstanding[m, t].tolist() == p.outstanding
+        assert tuple(many.triggers_on[m, t].tolist()) == p.triggers_on
+        assert int(many.debt_service[m, t]) == p.debt_service
+        assert int(many.reserve_drawn[m, t]) == p.reserve_drawn
