@@ -482,12 +482,11 @@ class Chain(LocalControls):
             receipts.extend(r for r in results if r is not None)
         return receipts
 
-    def _send_chunk(self, chunk: Sequence[TxRequest], retries: int = 2) -> list[Receipt]:
-        estimates = self.rpc.batch([("eth_estimateGas", [self._estimate_params(r)]) for r in chunk])
-        for req, reply in zip(chunk, estimates, strict=True):
-            if "error" in reply:
-                raise self._revert_from_error(req.action, reply["error"])
-        limits = [self._gas_limit(int(reply["result"], 16)) for reply in estimates]
+    def _send_chunk(
+        self, chunk: Sequence[TxRequest], retries: int = 2, limits: Sequence[int] | None = None
+    ) -> list[Receipt]:
+        if limits is None:  # a half of a split chunk keeps the gas limits already estimated
+            limits = [self._gas_limit(estimate) for estimate in self.estimate(chunk)]
         # On Anvil a few transactions are sent synchronously (each reply is the receipt); a large
         # batch is sent with automine off and mined into as few blocks as the gas limit allows.
         # (Mining by hand only where the chain is a local development chain.)
@@ -498,7 +497,9 @@ class Chain(LocalControls):
             # block being mined (seen with 80 claimFor calls of one servicer), and they would
             # never be mined. (Before any nonce is taken: each half takes its own.)
             half = len(chunk) // 2
-            return self._send_chunk(chunk[:half], retries) + self._send_chunk(chunk[half:], retries)
+            return self._send_chunk(chunk[:half], retries, limits[:half]) + self._send_chunk(
+                chunk[half:], retries, limits[half:]
+            )
         self._prefetch_nonces({req.sender.address for req in chunk})
         txs = [
             Signed(req, self._next_nonce(req.sender.address), limit, self.fees())
