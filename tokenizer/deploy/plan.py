@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tokenizer.compliance.rules import rule_steps
@@ -100,8 +100,14 @@ class DeploymentPlan:
     calls: tuple[CallStep, ...]
     schedule: Schedule
     deployer: str  # the address that deploys and holds the admin role
-    keys: dict[str, str] = field(default_factory=dict)  # record key -> contract name
     existing: tuple[ExistingContract, ...] = ()
+
+    @property
+    def keys(self) -> dict[str, str]:
+        """Record key -> compiled contract name, of what the plan deploys and what it uses."""
+        return {c.key: c.contract for c in self.contracts} | {
+            e.key: e.contract for e in self.existing
+        }
 
     def describe(self) -> dict[str, Any]:
         """Everything the plan sends to the chain, as JSON can hold it (kept in the record)."""
@@ -309,7 +315,6 @@ def token_plan(
         tuple(calls),
         Schedule(sale_seconds=0, period_seconds=term_seconds, periods=1),
         holders.admin,
-        {c.key: c.contract for c in contracts},
     )
 
 
@@ -394,6 +399,5 @@ def deal_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
         tuple(calls),
         deal_schedule(spec),
         holders.admin,
-        {c.key: c.contract for c in contracts} | {e.key: e.contract for e in existing},
         existing,
     )

@@ -331,7 +331,6 @@ def structured_plan(spec: DealSpec, holders: RoleHolders) -> DeploymentPlan:
         tuple(calls),
         deal_schedule(spec),
         holders.admin,
-        {c.key: c.contract for c in contracts} | {e.key: e.contract for e in existing},
         existing,
     )
 
